@@ -1,0 +1,177 @@
+"""The contact. Emails, phones, addresses, urls and tags are stored as JSON lists on the row
+(the shape of PRODUCT.md's contract), so a change record can snapshot and restore a contact
+whole. What matching and filtering need fast (normalized emails, E.164 numbers, tags) is
+copied into ContactKey rows, indexed per workspace, by `Contact.refresh_derived` + actions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from calkeep.accounts.models import Membership, Workspace
+from calkeep.formats.draft import derive_display_name
+from calkeep.formats.phones import phone_digits_variants
+from calkeep.lib.text import fold_for_search
+
+EDITABLE_FIELDS = (
+    "display_name", "prefix", "given_name", "middle_name", "family_name", "suffix",
+    "organization", "department", "title", "birthday", "notes",
+    "tags", "urls", "emails", "phones", "addresses",
+)  # fmt: skip
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", "Manual"
+    BOOKING = "booking", "Booking"
+    IMPORT = "import", "Import"
+    GOOGLE = "provider:google", "Google"
+    MICROSOFT = "provider:microsoft", "Microsoft"
+    CARDDAV = "provider:carddav", "CardDAV"
+    API = "api", "API"
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def visible_to(self, membership: Membership) -> ContactQuerySet:
+        """Contacts this member may see: everything for admins, their own for members.
+        Sharing adds the contacts shared with the member here."""
+        qs = self.filter(workspace_id=membership.workspace_id)
+        if membership.is_admin:
+            return qs
+        return qs.filter(owner_id=membership.user_id)
+
+    def search(self, query: str, region: str) -> ContactQuerySet:
+        """Name, email, organization or phone, the phone in any format."""
+        from calkeep.contacts.search import search_filter
+
+        condition = search_filter(query, region)
+        return self.filter(condition) if condition is not None else self
+
+    def with_tag(self, tag: str) -> ContactQuerySet:
+        return self.filter(keys__kind=ContactKey.TAG, keys__value=tag.strip().casefold())
+
+
+class Contact(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=32, choices=Source.choices, default=Source.MANUAL)
+
+    display_name = models.CharField(max_length=500, blank=True)
+    prefix = models.CharField(max_length=100, blank=True)
+    given_name = models.CharField(max_length=255, blank=True)
+    middle_name = models.CharField(max_length=255, blank=True)
+    family_name = models.CharField(max_length=255, blank=True)
+    suffix = models.CharField(max_length=100, blank=True)
+    organization = models.CharField(max_length=500, blank=True)
+    department = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    # "YYYY-MM-DD", or "--MM-DD" when the year is unknown (vCard 4.0 / ISO 8601 reduced form).
+    birthday = models.CharField(max_length=10, blank=True)
+    notes = models.TextField(blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    urls = models.JSONField(default=list, blank=True)
+    emails = models.JSONField(default=list, blank=True)
+    phones = models.JSONField(default=list, blank=True)
+    addresses = models.JSONField(default=list, blank=True)
+
+    # Derived: folded names, emails, organization and phone digits, for one LIKE per search.
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "display_name"]),
+            models.Index(fields=["workspace", "owner"]),
+            models.Index(fields=["workspace", "updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or f"Contact {self.pk}"
+
+    # -- derived values -------------------------------------------------------------
+    def derived_display_name(self) -> str:
+        return derive_display_name(
+            self.given_name,
+            self.family_name,
+            self.organization,
+            [str(e.get("value", "")) for e in self.emails],
+        )
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.derived_display_name() or "(no name)"
+
+    def refresh_derived(self) -> None:
+        parts = [
+            self.display_name, self.given_name, self.middle_name, self.family_name,
+            self.organization, self.department, self.title,
+        ]  # fmt: skip
+        parts += [str(e.get("value", "")) for e in self.emails]
+        words = fold_for_search(" ".join(p for p in parts if p))
+        digits = " ".join(
+            v for p in self.phones for v in phone_digits_variants(p.get("raw", ""), p.get("e164"))
+        )
+        self.search_text = f"{words} {digits}".strip()
+
+    def key_rows(self) -> list[ContactKey]:
+        from calkeep.formats.emails import normalize_email
+
+        keys: set[tuple[str, str]] = set()
+        for email in self.emails:
+            normalized = normalize_email(str(email.get("value", "")))
+            if normalized:
+                keys.add((ContactKey.EMAIL, normalized[:320]))
+        for phone in self.phones:
+            if phone.get("e164"):
+                keys.add((ContactKey.PHONE, str(phone["e164"])))
+        for tag in self.tags:
+            if str(tag).strip():
+                keys.add((ContactKey.TAG, str(tag).strip().casefold()[:320]))
+        return [
+            ContactKey(workspace_id=self.workspace_id, contact_id=self.pk, kind=k, value=v)
+            for k, v in sorted(keys)
+        ]
+
+    def editable_values(self) -> dict[str, Any]:
+        """The fields a user edits, as plain JSON-able values (change records snapshot this)."""
+        return {f: getattr(self, f) for f in EDITABLE_FIELDS}
+
+    def primary_email(self) -> str:
+        for email in self.emails:
+            if email.get("primary"):
+                return str(email.get("value", ""))
+        return str(self.emails[0].get("value", "")) if self.emails else ""
+
+    def invalid_phones(self) -> list[dict[str, Any]]:
+        return [p for p in self.phones if p.get("raw") and not p.get("e164")]
+
+
+class ContactKey(models.Model):
+    """An indexed copy of a matching value: normalized email, E.164 number or folded tag."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    TAG = "tag"
+    KINDS = [(EMAIL, "email"), (PHONE, "phone"), (TAG, "tag")]
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="keys")
+    kind = models.CharField(max_length=5, choices=KINDS)
+    value = models.CharField(max_length=320)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "kind", "value"])]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "kind", "value"], name="one_key_per_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"

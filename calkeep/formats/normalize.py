@@ -1,0 +1,95 @@
+"""The codec-independent half of reading a row: clean text, parse phones with the right
+region, check emails, pick a primary email, and record what looked wrong."""
+
+from __future__ import annotations
+
+from calkeep.formats.countries import country_code
+from calkeep.formats.draft import TEXT_FIELDS, ContactDraft, Issue, ParsedRow
+from calkeep.formats.emails import check_email
+from calkeep.formats.phones import parse_phone
+from calkeep.lib.dates import is_birthday
+from calkeep.lib.text import clean_text
+
+
+def finish_row(row: ParsedRow, region: str | None) -> ParsedRow:
+    draft = row.draft
+    if draft is None:
+        return row
+    _clean_strings(draft)
+    _check_emails(draft, row.warnings)
+    _parse_phones(draft, _record_region(draft) or region, row.warnings)
+    if draft.birthday and not is_birthday(draft.birthday):
+        row.warnings.append(
+            Issue("birthday", f"birthday {draft.birthday!r} is not a date; it was not imported")
+        )
+        draft.birthday = None
+    if draft.is_empty():
+        row.errors.append(Issue("", "the row holds no contact data", "empty_row"))
+    return row
+
+
+def _record_region(draft: ContactDraft) -> str | None:
+    """PRODUCT.md: a record's own address country decides the region of its numbers."""
+    for address in draft.addresses:
+        code = country_code(address.country)
+        if code:
+            return code
+    return None
+
+
+def _clean_strings(draft: ContactDraft) -> None:
+    for name in TEXT_FIELDS:
+        setattr(draft, name, clean_text(getattr(draft, name)))
+    draft.tags = _unique([clean_text(t) for t in draft.tags])
+    draft.urls = _unique([clean_text(u) for u in draft.urls])
+    for email in draft.emails:
+        email.value, email.label = clean_text(email.value), clean_text(email.label)
+    draft.emails = [e for e in draft.emails if e.value]
+    for phone in draft.phones:
+        phone.raw, phone.label = clean_text(phone.raw), clean_text(phone.label)
+        phone.extension = clean_text(phone.extension)
+    draft.phones = [p for p in draft.phones if p.raw]
+    for address in draft.addresses:
+        for key in ("label", "street", "extended", "city", "region", "postcode", "country"):
+            setattr(address, key, clean_text(getattr(address, key)))
+    draft.addresses = [a for a in draft.addresses if not a.is_empty()]
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    kept = []
+    for value in values:
+        if value and value.casefold() not in seen:
+            seen.add(value.casefold())
+            kept.append(value)
+    return kept
+
+
+def _check_emails(draft: ContactDraft, warnings: list[Issue]) -> None:
+    for index, email in enumerate(draft.emails):
+        check = check_email(email.value)
+        if not check.ok:
+            warnings.append(
+                Issue(f"emails[{index}]", f"{email.value!r} is not a valid email address "
+                      f"({check.message}); kept as written", "email_invalid")
+            )
+        elif check.message:
+            warnings.append(Issue(f"emails[{index}]", check.message, "email_unusual"))
+    if draft.emails:
+        primaries = [e for e in draft.emails if e.primary]
+        for email in primaries[1:]:
+            email.primary = False
+        if not primaries:
+            draft.emails[0].primary = True
+
+
+def _parse_phones(draft: ContactDraft, region: str | None, warnings: list[Issue]) -> None:
+    for index, phone in enumerate(draft.phones):
+        if phone.e164:
+            continue
+        result = parse_phone(phone.raw, region)
+        phone.e164 = result.e164
+        if result.extension and not phone.extension:
+            phone.extension = result.extension
+        if result.warning:
+            warnings.append(Issue(f"phones[{index}]", result.warning, result.code))

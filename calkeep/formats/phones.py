@@ -1,0 +1,154 @@
+"""Phone numbers: parse what people write into E.164 with libphonenumber's rules, and say
+plainly when a number cannot be trusted instead of guessing it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+from calkeep.lib.text import digits_only
+
+# Excel and LibreOffice turn long digit strings into floats: 447911123456 -> 4.47912E+11.
+_SCIENTIFIC = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*[eE]\s*\+?\s*\d+\s*$")
+_HAS_LETTERS = re.compile(r"[^\W\d_]{3,}")
+_EXTENSION_WORDS = re.compile(r"(?:ext\.?|extension|x|#)\s*\d+\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PhoneResult:
+    e164: str | None
+    extension: str = ""
+    warning: str = ""
+    code: str = ""
+
+
+def strip_tel_uri(value: str) -> tuple[str, str]:
+    """`tel:+1-201-555-0123;ext=45` -> ("+1-201-555-0123", "45") (RFC 3966)."""
+    text = value.strip()
+    if not text.lower().startswith("tel:"):
+        return text, ""
+    number, *params = text[4:].split(";")
+    extension = ""
+    for param in params:
+        name, _, val = param.partition("=")
+        if name.strip().lower() == "ext":
+            extension = val.strip()
+    return number.strip(), extension
+
+
+@lru_cache(maxsize=200_000)
+def parse_phone(raw: str, region: str | None) -> PhoneResult:
+    """E.164 for a number libphonenumber calls valid; otherwise None and a warning."""
+    text = raw.strip()
+    if not text:
+        return PhoneResult(None, warning="empty phone number", code="phone_empty")
+    if _SCIENTIFIC.match(text):
+        return PhoneResult(
+            None,
+            warning=f"{text!r} looks like a number a spreadsheet turned into scientific "
+            "notation; its last digits are lost, so it was kept as written",
+            code="phone_spreadsheet_damage",
+        )
+    if _HAS_LETTERS.search(_EXTENSION_WORDS.sub("", text)) and len(digits_only(text)) < 3:
+        return PhoneResult(None, warning=f"{text!r} is not a phone number", code="phone_not_a_number")
+    number, via_exit_code = _parse(text, region)
+    if number is None:
+        return PhoneResult(
+            None, warning=f"{text!r} could not be read as a phone number", code="phone_unparsed"
+        )
+    extension = number.extension or ""
+    if not phonenumbers.is_valid_number(number):
+        return _invalid(text, region, extension)
+    if via_exit_code:
+        return PhoneResult(
+            _e164(number),
+            extension,
+            f"{text!r}: the leading 00 was read as an international call prefix",
+            "phone_international_prefix",
+        )
+    return PhoneResult(_e164(number), extension)
+
+
+def _parse(text: str, region: str | None) -> tuple[phonenumbers.PhoneNumber | None, bool]:
+    """The number, and whether a leading 00 had to be read as an exit code to make it valid
+    (`0049 30 ...` written in a country whose exit code is 011)."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except NumberParseException:
+        number = None
+    if number is not None and phonenumbers.is_valid_number(number):
+        return number, False
+    plain = text.lstrip()
+    if plain.startswith("00") and not plain.startswith("000"):
+        try:
+            alternative = phonenumbers.parse("+" + plain[2:], None)
+        except NumberParseException:
+            return number, False
+        if phonenumbers.is_valid_number(alternative):
+            return alternative, True
+    return number, False
+
+
+def _invalid(text: str, region: str | None, extension: str) -> PhoneResult:
+    digits = digits_only(text)
+    if region and digits == text.strip() and not digits.startswith("0"):
+        prefix = _national_prefix(region)
+        if prefix:
+            repaired, _ = _parse(prefix + digits, region)
+            if repaired is not None and phonenumbers.is_valid_number(repaired):
+                return PhoneResult(
+                    None,
+                    extension,
+                    f"{text!r} is not a valid number; it may have lost its leading {prefix} "
+                    f"in a spreadsheet ({_e164(repaired)} if so), so it was kept as written",
+                    "phone_lost_leading_zero",
+                )
+    where = f" for region {region}" if region and not text.lstrip().startswith("+") else ""
+    return PhoneResult(
+        None, extension, f"{text!r} is not a valid phone number{where}", "phone_invalid"
+    )
+
+
+@lru_cache(maxsize=512)
+def _national_prefix(region: str) -> str:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return (metadata.national_prefix or "") if metadata is not None else ""
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def region_for_country(country: str) -> str | None:
+    """A country as written in an address ("Deutschland", "USA", "GB") -> ISO region."""
+    from calkeep.formats.countries import country_code
+
+    return country_code(country)
+
+
+@lru_cache(maxsize=50_000)
+def number_kind(e164: str) -> str:
+    """`mobile`, `fixed`, `fixed_or_mobile`, `toll_free` or `other` (for relabel rules)."""
+    kind = phonenumbers.number_type(phonenumbers.parse(e164, None))
+    return {
+        PhoneNumberType.MOBILE: "mobile",
+        PhoneNumberType.FIXED_LINE: "fixed",
+        PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_or_mobile",
+        PhoneNumberType.TOLL_FREE: "toll_free",
+    }.get(kind, "other")
+
+
+def phone_digits_variants(raw: str, e164: str | None) -> list[str]:
+    """Digit strings a search for this number should hit: E.164 digits, national number."""
+    variants = {digits_only(raw)}
+    if e164:
+        variants.add(e164.lstrip("+"))
+        try:
+            variants.add(str(phonenumbers.parse(e164, None).national_number))
+        except NumberParseException:
+            pass
+    return sorted(v for v in variants if len(v) >= 3)
