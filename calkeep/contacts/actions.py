@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from calkeep.accounts.models import Workspace
 from calkeep.contacts.models import EDITABLE_FIELDS, Contact, ContactKey
-from calkeep.formats.draft import ContactDraft
+from calkeep.formats.draft import LIST_FIELDS, ContactDraft
 
-LIST_FIELDS = ("tags", "urls", "emails", "phones", "addresses")
 
 
 class VersionConflict(Exception):

@@ -12,15 +12,11 @@ from django.conf import settings
 from django.db import models
 
 from calkeep.accounts.models import Membership, Workspace
-from calkeep.formats.draft import derive_display_name
+from calkeep.formats.draft import CONTACT_FIELDS, derive_display_name
 from calkeep.formats.phones import phone_digits_variants
 from calkeep.lib.text import fold_for_search
 
-EDITABLE_FIELDS = (
-    "display_name", "prefix", "given_name", "middle_name", "family_name", "suffix",
-    "organization", "department", "title", "birthday", "notes",
-    "tags", "urls", "emails", "phones", "addresses",
-)  # fmt: skip
+EDITABLE_FIELDS = CONTACT_FIELDS
 
 
 class Source(models.TextChoices):
@@ -175,3 +171,59 @@ class ContactKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"
+
+
+class Operation(models.Model):
+    """A run that changed contacts: an import, a cleanup rule run, a merge, an undo.
+    Its ContactChange rows say exactly what it did, so it can be reverted."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "Import"
+        CLEANUP = "cleanup", "Cleanup rules"
+        MERGE = "merge", "Merge"
+        AI = "ai", "AI proposal"
+        REVERT = "revert", "Revert"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="operations")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    label = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reverted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+
+class ContactChange(models.Model):
+    """One contact's change within an operation (the seed's DedupOperation): its editable
+    fields before and after. `before` is null for a created contact, `after` for a deleted
+    one. `contact_ref` keeps the id after the contact itself is gone."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        DELETE = "delete", "Deleted"
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="changes")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    contact_ref = models.BigIntegerField()
+    action = models.CharField(max_length=8, choices=Action.choices)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    version_after = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reverted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["operation", "contact_ref"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} contact {self.contact_ref} in {self.operation_id}"

@@ -16,6 +16,10 @@ def derive_display_name(given: str, family: str, organization: str, emails: list
 
 NAME_FIELDS = ("display_name", "prefix", "given_name", "middle_name", "family_name", "suffix")
 TEXT_FIELDS = (*NAME_FIELDS, "organization", "department", "title", "notes")
+LIST_FIELDS = ("tags", "urls", "emails", "phones", "addresses")
+# Every field of a contact a person (or an import) sets: the contract's `contact` object.
+CONTACT_FIELDS = (*NAME_FIELDS, "organization", "department", "title", "birthday", "notes",
+                  *LIST_FIELDS)  # fmt: skip
 
 
 @dataclass

@@ -1,0 +1,215 @@
+"""The `calkeep` command: set-up, server, worker, and the scripting surface of PRODUCT.md.
+Each subcommand translates its arguments and calls the same functions as the pages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_UNREADABLE = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_FAILED
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "calkeep.settings")
+    import django
+
+    django.setup()
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="calkeep", description="CalKeep Contacts")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    init = commands.add_parser("init", help="migrate and create the demo workspace (idempotent)")
+    init.set_defaults(handler=cmd_init)
+
+    run = commands.add_parser("run", help="init, then serve the web app and run the task worker")
+    run.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    run.set_defaults(handler=cmd_run)
+
+    worker = commands.add_parser("worker", help="run the background task worker")
+    worker.set_defaults(handler=cmd_worker)
+
+    imp = commands.add_parser("import", help="import a contact file (see PRODUCT.md)")
+    imp.add_argument("path", type=Path)
+    imp.add_argument("--workspace", required=True, metavar="SLUG")
+    imp.add_argument("--dry-run", action="store_true", help="show what would happen; write nothing")
+    imp.add_argument("--strategy", default="skip", choices=["skip", "merge", "overwrite"])
+    imp.add_argument(
+        "--format", default="auto",
+        choices=["auto", "google_csv", "outlook_csv", "icloud_csv", "vcard", "generic_csv"],
+    )  # fmt: skip
+    imp.add_argument("--mapping", type=Path, metavar="FILE.json", help="generic CSV column mapping")
+    imp.add_argument("--region", metavar="CC", help="country for numbers without a country code")
+    imp.add_argument("--user", metavar="EMAIL", help="import as this member (default: an admin)")
+    imp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    imp.set_defaults(handler=cmd_import)
+
+    manage = commands.add_parser("manage", help="run a Django management command")
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=cmd_manage)
+    return parser
+
+
+# -- set-up and processes ---------------------------------------------------------------
+def cmd_init(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    from calkeep.accounts.actions import ensure_demo_workspace
+
+    call_command("migrate", interactive=False, verbosity=0)
+    demo = ensure_demo_workspace()
+    state = "created" if demo.created else "ready"
+    print(f"Demo workspace {demo.workspace.slug!r} {state}; login {demo.username} / {demo.password}")
+    return EXIT_OK
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("db_worker", interval=0.5, no_startup_delay=True)
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    from calkeep.accounts.actions import DEMO_PASSWORD, DEMO_USERNAME
+    from calkeep.wsgi import application
+
+    cmd_init(args)
+    worker = subprocess.Popen([sys.executable, "-m", "calkeep.cli", "worker"])
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    url = f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}/"
+    print(f"\nCalKeep is running at {url}\nLog in as {DEMO_USERNAME} with password {DEMO_PASSWORD}")
+    print("The task worker runs beside it. Press Ctrl+C to stop.\n", flush=True)
+    try:
+        serve(application, host=args.host, port=args.port, threads=8, ident="calkeep")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    return EXIT_OK
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["calkeep manage", *args.arguments])
+    return EXIT_OK
+
+
+# -- import -----------------------------------------------------------------------------
+def fail(message: str, as_json: bool, code: int = EXIT_UNREADABLE, kind: str = "error") -> int:
+    """Refusals go to stderr; with --json, stdout still gets one JSON document."""
+    print(f"calkeep: {message}", file=sys.stderr)
+    if as_json:
+        print(json.dumps({"error": {"code": kind, "message": message}}, ensure_ascii=False))
+    return code
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from calkeep.formats.draft import UnreadableFile
+    from calkeep.transfers.actions import ImportOptions, check_size, commit_now, dry_run
+
+    try:
+        viewer = resolve_member(args.workspace, args.user)
+        mapping = read_mapping(args.mapping) if args.mapping else None
+        check_size(args.path.stat().st_size)
+        data = args.path.read_bytes()
+    except UnreadableFile as error:
+        return fail(error.message, args.json, kind=error.code)
+    except LookupError as error:
+        return fail(str(error), args.json, kind="not_found")
+    except OSError as error:
+        return fail(f"cannot read {args.path}: {error.strerror or error}", args.json, kind="os_error")
+    options = ImportOptions(args.format, args.region, args.strategy, mapping)
+    try:
+        if args.dry_run:
+            plan = dry_run(viewer, data, options)
+        else:
+            plan = commit_now(viewer, args.path.name, data, options)
+    except UnreadableFile as error:
+        return fail(f"{args.path.name}: {error.message}", args.json, kind=error.code)
+    document = plan.document(dry_run=args.dry_run)
+    if args.json:
+        json.dump(document, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print_import_summary(args.path.name, document)
+    return EXIT_OK
+
+
+def resolve_member(slug: str, username: str | None) -> Any:
+    from calkeep.accounts.models import Membership, Role, Workspace
+
+    workspace = Workspace.objects.filter(slug=slug).first()
+    if workspace is None:
+        raise LookupError(f"no workspace {slug!r} (run `calkeep init` for the demo workspace)")
+    members = Membership.objects.select_related("workspace", "user").filter(workspace=workspace)
+    if username:
+        member = members.filter(user__username=username).first()
+        if member is None:
+            raise LookupError(f"{username!r} is not a member of workspace {slug!r}")
+        return member
+    admin = members.filter(role=Role.ADMIN).order_by("created_at").first()
+    if admin is None:
+        raise LookupError(f"workspace {slug!r} has no admin to import as; pass --user")
+    return admin
+
+
+def read_mapping(path: Path) -> dict[str, str]:
+    from calkeep.formats.draft import UnreadableFile
+
+    try:
+        mapping = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise UnreadableFile(f"cannot read the mapping file {path}: {error}", "bad_mapping") from error
+    if not isinstance(mapping, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+    ):
+        raise UnreadableFile(
+            f"the mapping file {path} must hold one JSON object of column name -> field",
+            "bad_mapping",
+        )
+    return mapping
+
+
+def print_import_summary(name: str, document: dict[str, Any]) -> None:
+    summary = document["summary"]
+    verb = "Would import" if document["dry_run"] else "Imported"
+    print(
+        f"{verb} {name} ({document['format']}, {document['encoding']}): {document['rows']} rows; "
+        f"{summary['create']} create, {summary['update']} update, "
+        f"{summary['skip']} skip, {summary['error']} error"
+    )
+    for item in document["items"]:
+        for problem in item["errors"] + item["warnings"]:
+            where = f" {problem['field']}" if problem["field"] else ""
+            kind = "error" if problem in item["errors"] else "warning"
+            print(f"  row {item['row']}{where}: {kind}: {problem['message']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""An import is a row carrying its state, so the page can show progress and a crashed
+worker can pick it up again."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from calkeep.accounts.models import Workspace
+from calkeep.contacts.models import Operation
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Ready to commit"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        COMMITTED = "committed", "Imported"
+        FAILED = "failed", "Failed"
+        UNDONE = "undone", "Undone"
+
+    class Strategy(models.TextChoices):
+        SKIP = "skip", "Skip duplicates"
+        MERGE = "merge", "Merge duplicates"
+        OVERWRITE = "overwrite", "Overwrite duplicates"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # The upload itself lives in the database so a worker on another machine can read it.
+    data = models.BinaryField()
+    format = models.CharField(max_length=20)
+    requested_format = models.CharField(max_length=20, default="auto")
+    encoding = models.CharField(max_length=40, blank=True)
+    region = models.CharField(max_length=2)
+    mapping = models.JSONField(default=dict, blank=True)
+    strategy = models.CharField(max_length=10, choices=Strategy.choices, default=Strategy.SKIP)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    rows = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    # The dry run's items (PRODUCT.md's JSON), gzip-compressed: tens of thousands of rows.
+    preview_gz = models.BinaryField(null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error_message = models.TextField(blank=True)
+    operation = models.OneToOneField(
+        Operation, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_run"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.filename})"
+
+    def set_preview(self, items: list[dict[str, Any]]) -> None:
+        self.preview_gz = gzip.compress(json.dumps(items, ensure_ascii=False).encode(), 5)
+
+    def preview_items(self) -> list[dict[str, Any]]:
+        if not self.preview_gz:
+            return []
+        return json.loads(gzip.decompress(bytes(self.preview_gz)))
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -1,0 +1,215 @@
+"""The dry run: what each row of a file would do to the workspace. The commit runs this very
+code again inside its transaction and then writes what it says (PRODUCT.md: one code path)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from calkeep.accounts.models import Membership
+from calkeep.contacts.actions import values_from_draft
+from calkeep.contacts.merging import changed_fields, merge_values, overwrite_values
+from calkeep.contacts.models import Contact, ContactKey
+from calkeep.formats.draft import ContactDraft, Issue, ParsedFile, ParsedRow
+from calkeep.formats.emails import normalize_email
+
+STRATEGIES = ("skip", "merge", "overwrite")
+OUTCOMES = ("create", "update", "skip", "error")
+_LOOKUP_CHUNK = 500
+
+
+@dataclass
+class PlanItem:
+    row: int
+    line: int
+    outcome: str
+    draft: ContactDraft | None
+    match: dict[str, Any] | None = None
+    warnings: list[Issue] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+    target_id: int | None = None  # the existing contact an update writes to
+    target_row: int | None = None  # an earlier row of the same file this row folds into
+    changes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item exactly as PRODUCT.md's `--json` contract shows it."""
+        contact = None
+        if self.draft is not None:
+            contact = self.draft.to_dict()
+            contact["display_name"] = self.draft.effective_display_name()
+        return {
+            "row": self.row,
+            "outcome": self.outcome,
+            "match": self.match,
+            "contact": contact,
+            "warnings": [w.to_dict() for w in self.warnings],
+            "errors": [e.to_dict() for e in self.errors],
+        }
+
+
+@dataclass
+class ImportPlan:
+    parsed: ParsedFile
+    strategy: str
+    items: list[PlanItem]
+    # Final values per existing contact an update touches (several rows may touch one).
+    updates: dict[int, dict[str, Any]] = field(default_factory=dict)
+    existing: dict[int, Contact] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(OUTCOMES, 0)
+        for item in self.items:
+            counts[item.outcome] += 1
+        return counts
+
+    def document(self, dry_run: bool) -> dict[str, Any]:
+        return {
+            "format": self.parsed.format,
+            "encoding": self.parsed.encoding,
+            "dry_run": dry_run,
+            "rows": len(self.items),
+            "summary": self.summary(),
+            "items": [item.to_dict() for item in self.items],
+        }
+
+
+def plan_import(viewer: Membership, parsed: ParsedFile, strategy: str) -> ImportPlan:
+    """Decide create / update / skip / error for every row. Matches are looked up among
+    the contacts the importing member may see: a shared normalized email is the same
+    person; a shared E.164 number is only shown as a candidate."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown strategy {strategy!r}")
+    rows = parsed.rows
+    email_owner = _existing_keys(viewer, ContactKey.EMAIL, _keys(rows, _row_emails))
+    phone_owner = _existing_keys(viewer, ContactKey.PHONE, _keys(rows, _row_phones))
+    plan = ImportPlan(parsed, strategy, [])
+    plan.existing = _load(viewer, set(email_owner.values()))
+    seen_in_file: dict[str, PlanItem] = {}
+    for row in rows:
+        plan.items.append(_plan_row(plan, row, email_owner, phone_owner, seen_in_file))
+    return plan
+
+
+def _row_emails(row: ParsedRow) -> list[str]:
+    if row.draft is None:
+        return []
+    return [k for k in (normalize_email(e.value) for e in row.draft.emails) if k]
+
+
+def _row_phones(row: ParsedRow) -> list[str]:
+    return [p.e164 for p in row.draft.phones if p.e164] if row.draft else []
+
+
+def _keys(rows: Iterable[ParsedRow], getter: Any) -> set[str]:
+    return {key for row in rows if not row.errors for key in getter(row)}
+
+
+def _existing_keys(viewer: Membership, kind: str, values: set[str]) -> dict[str, int]:
+    """value -> id of the oldest visible contact holding it."""
+    visible = Contact.objects.visible_to(viewer).values("pk")
+    owners: dict[str, int] = {}
+    ordered = sorted(values)
+    for start in range(0, len(ordered), _LOOKUP_CHUNK):
+        chunk = ordered[start : start + _LOOKUP_CHUNK]
+        rows = (
+            ContactKey.objects.filter(
+                workspace_id=viewer.workspace_id, kind=kind, value__in=chunk, contact__in=visible
+            )
+            .order_by("contact_id")
+            .values_list("value", "contact_id")
+        )
+        for value, contact_id in rows:
+            owners.setdefault(value, contact_id)
+    return owners
+
+
+def _load(viewer: Membership, ids: set[int]) -> dict[int, Contact]:
+    contacts: dict[int, Contact] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _LOOKUP_CHUNK):
+        chunk = ordered[start : start + _LOOKUP_CHUNK]
+        for contact in Contact.objects.visible_to(viewer).filter(pk__in=chunk):
+            contacts[contact.pk] = contact
+    return contacts
+
+
+def _plan_row(
+    plan: ImportPlan,
+    row: ParsedRow,
+    email_owner: dict[str, int],
+    phone_owner: dict[str, int],
+    seen_in_file: dict[str, PlanItem],
+) -> PlanItem:
+    item = PlanItem(row.row, row.line, "create", row.draft, None, list(row.warnings), list(row.errors))
+    if row.errors or row.draft is None:
+        item.outcome = "error"
+        return item
+    emails = _row_emails(row)
+    existing_id = next((email_owner[e] for e in emails if e in email_owner), None)
+    earlier = next((seen_in_file[e] for e in emails if e in seen_in_file), None)
+    for email in emails:
+        seen_in_file.setdefault(email, item)
+    if existing_id is not None and existing_id in plan.existing:
+        _plan_existing_match(plan, item, existing_id)
+    elif earlier is not None:
+        _plan_in_file_duplicate(plan, item, earlier)
+    else:
+        _note_phone_candidate(item, row, phone_owner)
+    return item
+
+
+def _plan_existing_match(plan: ImportPlan, item: PlanItem, contact_id: int) -> None:
+    item.match = {"contact_id": contact_id, "by": "email"}
+    item.target_id = contact_id
+    if plan.strategy == "skip":
+        item.outcome = "skip"
+        return
+    assert item.draft is not None
+    current = plan.updates.get(contact_id) or plan.existing[contact_id].editable_values()
+    incoming = values_from_draft(item.draft)
+    combine = merge_values if plan.strategy == "merge" else overwrite_values
+    after = combine(current, incoming)
+    item.changes = changed_fields(current, after)
+    if not item.changes:
+        item.outcome = "skip"
+        item.warnings.append(Issue("", f"contact {contact_id} already holds these values", "unchanged"))
+        return
+    item.outcome = "update"
+    plan.updates[contact_id] = after
+
+
+def _plan_in_file_duplicate(plan: ImportPlan, item: PlanItem, earlier: PlanItem) -> None:
+    """A second row with an email an earlier row has: the same person twice in one file."""
+    item.match = {"contact_id": earlier.target_id, "by": "email"}
+    note = f"same email as row {earlier.row} of this file"
+    if plan.strategy == "skip":
+        item.outcome = "skip"
+        item.warnings.append(Issue("emails", f"{note}; skipped", "duplicate_in_file"))
+        return
+    if earlier.target_id is not None:
+        _plan_existing_match(plan, item, earlier.target_id)
+        item.warnings.append(Issue("emails", note, "duplicate_in_file"))
+        return
+    # The earlier row creates the contact; this row's values are folded into that draft.
+    assert item.draft is not None and earlier.draft is not None
+    combine = merge_values if plan.strategy == "merge" else overwrite_values
+    before = values_from_draft(earlier.draft)
+    after = combine(before, values_from_draft(item.draft))
+    item.target_row = earlier.row
+    item.changes = changed_fields(before, after)
+    item.outcome = "update" if item.changes else "skip"
+    item.warnings.append(Issue("emails", f"{note}; folded into that row", "duplicate_in_file"))
+    earlier.draft = ContactDraft.from_dict(after)
+
+
+def _note_phone_candidate(item: PlanItem, row: ParsedRow, phone_owner: dict[str, int]) -> None:
+    for phone in _row_phones(row):
+        if phone in phone_owner:
+            contact_id = phone_owner[phone]
+            item.match = {"contact_id": contact_id, "by": "phone"}
+            item.warnings.append(
+                Issue("phones", f"shares the number {phone} with contact {contact_id}: "
+                      "a possible duplicate to review after the import", "phone_candidate")
+            )
+            return
