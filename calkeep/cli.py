@@ -77,19 +77,21 @@ def cmd_init(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     demo = ensure_demo_workspace()
     state = "created" if demo.created else "ready"
-    print(f"Demo workspace {demo.workspace.slug!r} {state}; login {demo.username} / {demo.password}")
+    print(
+        f"Demo workspace {demo.workspace.slug!r} {state}; login {demo.username} / {demo.password}"
+    )
     return EXIT_OK
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
-    call_command("db_worker", interval=0.5, no_startup_delay=True)
+    call_command("db_worker", interval=0.5, startup_delay=False)
     return EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from waitress import serve
+    from waitress import serve  # type: ignore[import-untyped]
 
     from calkeep.accounts.actions import DEMO_PASSWORD, DEMO_USERNAME
     from calkeep.wsgi import application
@@ -97,7 +99,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     cmd_init(args)
     worker = subprocess.Popen([sys.executable, "-m", "calkeep.cli", "worker"])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    url = f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}/"
+    url = (
+        f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}/"
+    )
     print(f"\nCalKeep is running at {url}\nLog in as {DEMO_USERNAME} with password {DEMO_PASSWORD}")
     print("The task worker runs beside it. Press Ctrl+C to stop.\n", flush=True)
     try:
@@ -143,7 +147,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     except LookupError as error:
         return fail(str(error), args.json, kind="not_found")
     except OSError as error:
-        return fail(f"cannot read {args.path}: {error.strerror or error}", args.json, kind="os_error")
+        return fail(
+            f"cannot read {args.path}: {error.strerror or error}", args.json, kind="os_error"
+        )
     options = ImportOptions(args.format, args.region, args.strategy, mapping)
     try:
         if args.dry_run:
@@ -185,7 +191,9 @@ def read_mapping(path: Path) -> dict[str, str]:
     try:
         mapping = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise UnreadableFile(f"cannot read the mapping file {path}: {error}", "bad_mapping") from error
+        raise UnreadableFile(
+            f"cannot read the mapping file {path}: {error}", "bad_mapping"
+        ) from error
     if not isinstance(mapping, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
     ):

@@ -19,7 +19,11 @@ PASSWORD = "a-long-test-password"
 @pytest.fixture
 def workspace(db: Any) -> Workspace:
     return Workspace.objects.create(
-        slug="acme", name="Acme", plan=Plan.BUSINESS, default_region="US", time_zone="America/New_York"
+        slug="acme",
+        name="Acme",
+        plan=Plan.BUSINESS,
+        default_region="US",
+        time_zone="America/New_York",
     )
 
 
@@ -76,7 +80,9 @@ def contact_values(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "given_name": "Ana", "family_name": "Lima", "organization": "Acme",
         "emails": [{"value": "ana@example.com", "label": "work", "primary": True}],
-        "phones": [{"raw": "(201) 555-0123", "e164": "+12015550123", "label": "mobile", "extension": ""}],
+        "phones": [
+            {"raw": "(201) 555-0123", "e164": "+12015550123", "label": "mobile", "extension": ""}
+        ],
     }  # fmt: skip
     values.update(overrides)
     return values

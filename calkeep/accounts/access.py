@@ -24,7 +24,7 @@ def get_membership(user: AbstractBaseUser | AnonymousUser, slug: str) -> Members
         raise Http404("No such workspace")
     try:
         return Membership.objects.select_related("workspace", "user").get(
-            user=user, workspace__slug=slug
+            user_id=user.pk, workspace__slug=slug
         )
     except Membership.DoesNotExist:
         raise Http404("No such workspace") from None

@@ -21,7 +21,9 @@ class DemoLogin:
 
 
 def create_workspace(slug: str, name: str, plan: str, region: str, time_zone: str) -> Workspace:
-    workspace = Workspace(slug=slug, name=name, plan=plan, default_region=region, time_zone=time_zone)
+    workspace = Workspace(
+        slug=slug, name=name, plan=plan, default_region=region, time_zone=time_zone
+    )
     workspace.full_clean()
     workspace.save()
     return workspace
@@ -44,7 +46,5 @@ def ensure_demo_workspace() -> DemoLogin:
             first_name="Demo", last_name="Admin",
         )  # fmt: skip
         created = True
-    Membership.objects.get_or_create(
-        workspace=workspace, user=user, defaults={"role": Role.ADMIN}
-    )
+    Membership.objects.get_or_create(workspace=workspace, user=user, defaults={"role": Role.ADMIN})
     return DemoLogin(workspace, DEMO_USERNAME, DEMO_PASSWORD, created)

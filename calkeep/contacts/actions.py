@@ -15,7 +15,6 @@ from calkeep.contacts.models import EDITABLE_FIELDS, Contact, ContactKey
 from calkeep.formats.draft import LIST_FIELDS, ContactDraft
 
 
-
 class VersionConflict(Exception):
     """The contact changed since the caller read it (its version moved on)."""
 
@@ -50,9 +49,7 @@ def _apply(contact: Contact, values: dict[str, Any]) -> None:
 def _write_keys(contacts: Sequence[Contact], replace: bool) -> None:
     if replace:
         ContactKey.objects.filter(contact__in=[c.pk for c in contacts]).delete()
-    ContactKey.objects.bulk_create(
-        [key for c in contacts for key in c.key_rows()], batch_size=2000
-    )
+    ContactKey.objects.bulk_create([key for c in contacts for key in c.key_rows()], batch_size=2000)
 
 
 @transaction.atomic
@@ -81,7 +78,7 @@ def update_contact(
     if not changed:
         return current
     _apply(current, changed)
-    current.version = F("version") + 1  # type: ignore[assignment]
+    current.version = F("version") + 1
     current.save()
     current.refresh_from_db()
     _write_keys([current], replace=True)

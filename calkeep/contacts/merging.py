@@ -72,7 +72,7 @@ def merge_values(existing: dict[str, Any], incoming: dict[str, Any]) -> dict[str
 
 def overwrite_values(existing: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
     """PRODUCT.md "overwrite": every editable field takes the incoming value, empty or not."""
-    result = {}
+    result: dict[str, Any] = {}
     for field in CONTACT_FIELDS:
         value = incoming.get(field)
         if field in LIST_KEYS:

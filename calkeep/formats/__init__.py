@@ -27,10 +27,7 @@ def read_contacts(
     if format not in ("auto", *FORMATS):
         raise UnreadableFile(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
     kind = detect_format(data) if format == "auto" else format
-    if kind == "vcard":
-        parsed = parse_vcard(data)
-    else:
-        parsed = read_csv(data, kind=kind, mapping=mapping)
+    parsed = parse_vcard(data) if kind == "vcard" else read_csv(data, kind=kind, mapping=mapping)
     for row in parsed.rows:
         finish_row(row, region)
     return parsed

@@ -43,3 +43,12 @@ def country_code(country: str) -> str | None:
         return text.upper()
     folded = fold_for_search(text)
     return _names().get(folded) or _names().get(folded.removeprefix("the ").strip())
+
+
+def country_name(code: str) -> str:
+    """English name of an ISO region, for menus. In the table "*aa" means "as for aa"."""
+    names = LOCALE_DATA.get(code.upper(), {})
+    english = names.get("en", "")
+    if not english or english.startswith("*"):
+        english = names.get("aa", "")
+    return english or code

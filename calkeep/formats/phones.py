@@ -3,6 +3,7 @@ plainly when a number cannot be trusted instead of guessing it."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,7 +55,9 @@ def parse_phone(raw: str, region: str | None) -> PhoneResult:
             code="phone_spreadsheet_damage",
         )
     if _HAS_LETTERS.search(_EXTENSION_WORDS.sub("", text)) and len(digits_only(text)) < 3:
-        return PhoneResult(None, warning=f"{text!r} is not a phone number", code="phone_not_a_number")
+        return PhoneResult(
+            None, warning=f"{text!r} is not a phone number", code="phone_not_a_number"
+        )
     number, via_exit_code = _parse(text, region)
     if number is None:
         return PhoneResult(
@@ -147,8 +150,6 @@ def phone_digits_variants(raw: str, e164: str | None) -> list[str]:
     variants = {digits_only(raw)}
     if e164:
         variants.add(e164.lstrip("+"))
-        try:
+        with contextlib.suppress(NumberParseException):
             variants.add(str(phonenumbers.parse(e164, None).national_number))
-        except NumberParseException:
-            pass
     return sorted(v for v in variants if len(v) >= 3)

@@ -35,11 +35,11 @@ def parse_birthday(text: str, day_first: bool = True) -> tuple[str | None, str]:
     elif (match := _SLASHED_US.match(value)) and not day_first:
         result = format_birthday(int(match[3]), int(match[1]), int(match[2]))
     elif match := _DOTTED.match(value):
-        first, second, year = int(match[1]), int(match[2]), match[3]
+        first, second, year_text = int(match[1]), int(match[2]), match[3]
         day, month = (first, second) if day_first or "." in value else (second, first)
-        if len(year) == 2:
+        if len(year_text) == 2:
             return None, f"birthday {value!r} has a two-digit year; it was not imported"
-        result = format_birthday(int(year), month, day)
+        result = format_birthday(int(year_text), month, day)
     else:
         result = None
     if result is None:

@@ -18,5 +18,7 @@ def digits_only(value: str) -> str:
 
 def clean_text(value: str) -> str:
     """Unicode NFC, no NUL or BOM, line breaks as LF; surrounding whitespace kept off."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("\ufeff", "")
+    value = (
+        value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("\ufeff", "")
+    )
     return unicodedata.normalize("NFC", value).strip()

@@ -18,7 +18,7 @@ from calkeep.contacts.models import Contact, ContactChange, Operation, Source
 from calkeep.formats import read_contacts
 from calkeep.formats.draft import ParsedFile, UnreadableFile
 from calkeep.transfers.models import ImportRun
-from calkeep.transfers.planning import STRATEGIES, ImportPlan, PlanItem, plan_import
+from calkeep.transfers.planning import STRATEGIES, ImportPlan, plan_import
 
 
 @dataclass
@@ -119,11 +119,12 @@ def replan(run: ImportRun, strategy: str) -> ImportPlan:
 
 
 def _viewer(run: ImportRun) -> Membership:
-    membership = Membership.objects.select_related("workspace", "user").filter(
-        workspace_id=run.workspace_id, user_id=run.created_by_id
-    ).first()
-    if membership is None:
-        raise UnreadableFile("the person who started this import is no longer a member", "no_member")
+    members = Membership.objects.select_related("workspace", "user")
+    membership = members.filter(workspace_id=run.workspace_id, user=run.created_by).first()
+    if run.created_by is None or membership is None:
+        raise UnreadableFile(
+            "the person who started this import is no longer a member", "no_member"
+        )
     return membership
 
 
@@ -159,7 +160,9 @@ def commit_run(run_id: int) -> ImportPlan | None:
             if run.status != ImportRun.Status.RUNNING:
                 return None  # another worker finished it meanwhile
             viewer = _viewer(run)
-            options = ImportOptions(run.requested_format, run.region, run.strategy, run.mapping or None)
+            options = ImportOptions(
+                run.requested_format, run.region, run.strategy, run.mapping or None
+            )
             plan = dry_run(viewer, bytes(run.data), options)
             operation = write_plan(viewer, plan, label=f"Import of {run.filename}")
             run.operation = operation
@@ -183,7 +186,9 @@ def _failure_message(error: Exception) -> str:
     return f"The import failed and nothing was written ({type(error).__name__}: {error})."
 
 
-def commit_now(viewer: Membership, filename: str, data: bytes, options: ImportOptions) -> ImportPlan:
+def commit_now(
+    viewer: Membership, filename: str, data: bytes, options: ImportOptions
+) -> ImportPlan:
     """`calkeep import` without --dry-run: the same run, committed in this process."""
     run, _ = start_import(viewer, filename, data, options)
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.QUEUED)
@@ -230,7 +235,9 @@ def _created_change(operation: Operation, contact: Contact) -> ContactChange:
     )  # fmt: skip
 
 
-def _updated_change(operation: Operation, contact: Contact, before: dict[str, Any]) -> ContactChange:
+def _updated_change(
+    operation: Operation, contact: Contact, before: dict[str, Any]
+) -> ContactChange:
     return ContactChange(
         operation=operation, contact=contact, contact_ref=contact.pk,
         action=ContactChange.Action.UPDATE, before=before, after=contact.editable_values(),

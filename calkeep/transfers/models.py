@@ -13,6 +13,14 @@ from django.db import models
 from calkeep.accounts.models import Workspace
 from calkeep.contacts.models import Operation
 
+FORMAT_LABELS = {
+    "google_csv": "Google Contacts CSV",
+    "outlook_csv": "Outlook CSV",
+    "icloud_csv": "iCloud CSV",
+    "vcard": "vCard",
+    "generic_csv": "CSV with mapped columns",
+}
+
 
 class ImportRun(models.Model):
     class Status(models.TextChoices):
@@ -71,6 +79,10 @@ class ImportRun(models.Model):
         if not self.preview_gz:
             return []
         return json.loads(gzip.decompress(bytes(self.preview_gz)))
+
+    @property
+    def format_label(self) -> str:
+        return FORMAT_LABELS.get(self.format, self.format)
 
     @property
     def is_active(self) -> bool:

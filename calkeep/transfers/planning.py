@@ -141,7 +141,9 @@ def _plan_row(
     phone_owner: dict[str, int],
     seen_in_file: dict[str, PlanItem],
 ) -> PlanItem:
-    item = PlanItem(row.row, row.line, "create", row.draft, None, list(row.warnings), list(row.errors))
+    item = PlanItem(
+        row.row, row.line, "create", row.draft, None, list(row.warnings), list(row.errors)
+    )
     if row.errors or row.draft is None:
         item.outcome = "error"
         return item
@@ -173,7 +175,9 @@ def _plan_existing_match(plan: ImportPlan, item: PlanItem, contact_id: int) -> N
     item.changes = changed_fields(current, after)
     if not item.changes:
         item.outcome = "skip"
-        item.warnings.append(Issue("", f"contact {contact_id} already holds these values", "unchanged"))
+        item.warnings.append(
+            Issue("", f"contact {contact_id} already holds these values", "unchanged")
+        )
         return
     item.outcome = "update"
     plan.updates[contact_id] = after
@@ -209,7 +213,11 @@ def _note_phone_candidate(item: PlanItem, row: ParsedRow, phone_owner: dict[str,
             contact_id = phone_owner[phone]
             item.match = {"contact_id": contact_id, "by": "phone"}
             item.warnings.append(
-                Issue("phones", f"shares the number {phone} with contact {contact_id}: "
-                      "a possible duplicate to review after the import", "phone_candidate")
+                Issue(
+                    "phones",
+                    f"shares the number {phone} with contact {contact_id}: "
+                    "a possible duplicate to review after the import",
+                    "phone_candidate",
+                )
             )
             return

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from calkeep.transfers import views
+
+app_name = "transfers"
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("<int:run_id>/", views.detail, name="detail"),
+    path("<int:run_id>/commit/", views.commit, name="commit"),
+    path("<int:run_id>/progress/", views.progress, name="progress"),
+    path("<int:run_id>/problems.csv", views.problems_csv, name="problems_csv"),
+]

@@ -1,0 +1,128 @@
+"""People → Import: upload, dry-run preview, commit in the background, refusals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from calkeep.contacts.models import Contact
+from calkeep.transfers.models import ImportRun
+from tests.corpus import PUBLIC_DIR
+
+VCARD = (
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nN:Lima;Ana;;;\r\n"
+    b"EMAIL;TYPE=work:ana@example.com\r\nTEL;TYPE=cell:(201) 555-0123\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo Chen\r\nN:Chen;Bo;;;\r\nTEL:not a number\r\nEND:VCARD\r\n"
+)
+
+
+def upload(client: Client, content: bytes, name: str = "people.vcf", **fields: str) -> Any:
+    data = {"file": SimpleUploadedFile(name, content), "format": "auto", "region": "US", **fields}
+    return client.post(reverse("transfers:upload", kwargs={"ws": "acme"}), data)
+
+
+def test_upload_shows_a_dry_run_and_writes_no_contact(admin_client: Client) -> None:
+    response = upload(admin_client, VCARD)
+    run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "transfers:detail", kwargs={"ws": "acme", "run_id": run.pk}
+    )
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Dry run" in page and "Ana Lima" in page and "Bo Chen" in page
+    assert "not a number" in page and "is not a phone number" in page
+    assert run.summary == {"create": 2, "update": 0, "skip": 0, "error": 0}
+    assert Contact.objects.count() == 0
+
+
+def test_commit_runs_in_the_worker_and_the_page_shows_the_result(
+    admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    upload(admin_client, VCARD)
+    run = ImportRun.objects.get()
+    url = reverse("transfers:commit", kwargs={"ws": "acme", "run_id": run.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, {"strategy": "skip", "action": "commit"})
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.QUEUED
+    progress = admin_client.get(
+        reverse("transfers:progress", kwargs={"ws": "acme", "run_id": run.pk})
+    )
+    assert 'hx-trigger="every 1s"' in progress.content.decode()
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.COMMITTED
+    assert sorted(Contact.objects.values_list("display_name", flat=True)) == ["Ana Lima", "Bo Chen"]
+    bo = Contact.objects.get(display_name="Bo Chen")
+    assert bo.phones == [{"raw": "not a number", "e164": None, "label": "", "extension": ""}]
+    page = admin_client.get(reverse("transfers:detail", kwargs={"ws": "acme", "run_id": run.pk}))
+    assert "2 created" in page.content.decode()
+
+
+def test_changing_the_strategy_updates_the_dry_run(
+    admin_client: Client, make_contact: Any, admin: Any
+) -> None:
+    make_contact(owner=admin, organization="Old")
+    upload(admin_client, VCARD)
+    run = ImportRun.objects.get()
+    assert run.summary["skip"] == 1
+    url = reverse("transfers:commit", kwargs={"ws": "acme", "run_id": run.pk})
+    admin_client.post(url, {"strategy": "merge", "action": "preview"})
+    run.refresh_from_db()
+    assert run.strategy == "merge" and run.summary["update"] == 1 and run.status == "previewed"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(b"", "empty"), (bytes(range(256)) * 8, "binary"), (b"Date,Amount\n2024-01-01,3\n", "Date")],
+    ids=["empty", "binary", "not-contacts"],
+)
+def test_unreadable_uploads_get_a_message_on_the_page(
+    admin_client: Client, content: bytes, expected: str
+) -> None:
+    response = upload(admin_client, content, name="input.csv")
+    assert response.status_code == 200
+    assert expected.lower() in response.content.decode().lower()
+    assert ImportRun.objects.count() == 0
+
+
+def test_an_upload_over_10_mb_is_refused_with_a_message_to_split_it(admin_client: Client) -> None:
+    response = upload(admin_client, b"a" * (10 * 1024 * 1024 + 1), name="huge.csv")
+    assert response.status_code == 200
+    assert "Split it into smaller files" in response.content.decode()
+    assert ImportRun.objects.count() == 0
+
+
+def test_a_corpus_file_uploads_through_the_page(admin_client: Client) -> None:
+    content = (PUBLIC_DIR / "roundcube_google-legacy-multiline-groups.csv").read_bytes()
+    upload(admin_client, content, name="google.csv")
+    run = ImportRun.objects.get()
+    assert run.format == "google_csv" and run.rows == 1
+
+
+def test_another_workspaces_import_is_a_404(admin_client: Client, outsider_client: Client) -> None:
+    upload(admin_client, VCARD)
+    run = ImportRun.objects.get()
+    for name in ("detail", "progress", "problems_csv"):
+        url = reverse(f"transfers:{name}", kwargs={"ws": "acme", "run_id": run.pk})
+        assert outsider_client.get(url).status_code == 404
+    commit_url = reverse("transfers:commit", kwargs={"ws": "acme", "run_id": run.pk})
+    assert outsider_client.post(commit_url, {"strategy": "skip"}).status_code == 404
+
+
+def test_problems_download_as_csv(admin_client: Client) -> None:
+    upload(admin_client, VCARD)
+    run = ImportRun.objects.get()
+    response = admin_client.get(
+        reverse("transfers:problems_csv", kwargs={"ws": "acme", "run_id": run.pk})
+    )
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert text.splitlines()[0] == "row,line,outcome,severity,field,message"
+    assert "2," in text and "phones[0]" in text
