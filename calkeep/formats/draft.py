@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+
 def derive_display_name(given: str, family: str, organization: str, emails: list[str]) -> str:
     """PRODUCT.md: given + family, else organization, else the first email."""
     name = " ".join(p for p in (given.strip(), family.strip()) if p)

@@ -70,8 +70,12 @@ def _check_emails(draft: ContactDraft, warnings: list[Issue]) -> None:
         check = check_email(email.value)
         if not check.ok:
             warnings.append(
-                Issue(f"emails[{index}]", f"{email.value!r} is not a valid email address "
-                      f"({check.message}); kept as written", "email_invalid")
+                Issue(
+                    f"emails[{index}]",
+                    f"{email.value!r} is not a valid email address "
+                    f"({check.message}); kept as written",
+                    "email_invalid",
+                )
             )
         elif check.message:
             warnings.append(Issue(f"emails[{index}]", check.message, "email_unusual"))
