@@ -137,6 +137,8 @@ class ParsedFile:
     # Generic CSV: the column mapping that was applied, so a page can show and edit it.
     headers: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
+    # CSV: the delimiter that was detected (",", ";", "\t" or "|"), for the dry-run page.
+    delimiter: str = ""
 
 
 class UnreadableFile(Exception):

@@ -1,0 +1,229 @@
+"""CSV contact files -> ParsedFile: Google (legacy and 2023+ layouts), Outlook (any of its
+languages), Apple Contacts, Thunderbird and any other spreadsheet through a column mapping.
+
+Every kind goes the same way: decode (encoding.py), find the delimiter, split records with
+the csv module, map each header to a field key (csv_headers.py, csv_mapping.py), build a
+column plan once and apply it to every row (csv_rows.py). The kind only changes details:
+Google's ` ::: ` lists, `* ` markers and system groups, and which date order a layout uses.
+
+`row` counts data rows from 1 (the header and blank rows are not counted); `line` is the
+physical line (counting LF line breaks) where the row starts, for "row 12 (line 14)".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from calkeep.formats.csv_headers import fold_header
+from calkeep.formats.csv_mapping import (
+    has_contact_evidence,
+    suggest_mapping,
+    unique_headers,
+    validate_mapping,
+)
+from calkeep.formats.csv_rows import ColumnPlan, build_draft, build_plan, guess_day_first
+from calkeep.formats.draft import Issue, ParsedFile, ParsedRow, UnreadableFile
+from calkeep.formats.encoding import decode_bytes, refuse_unreadable
+
+CSV_KINDS = ("google_csv", "outlook_csv", "icloud_csv", "generic_csv")
+DELIMITERS = (",", ";", "\t", "|")
+_SNIFF_CHARS = 64 * 1024
+_SNIFF_RECORDS = 30
+_SAMPLE_ROWS = 50
+
+
+@dataclass
+class CsvTable:
+    delimiter: str
+    headers: list[str]
+    # (physical line where the record starts, cells), blank records left out
+    records: list[tuple[int, list[str]]]
+    notices: list[str] = field(default_factory=list)
+
+
+def read_csv(data: bytes, *, kind: str, mapping: dict[str, str] | None = None) -> ParsedFile:
+    """Read a CSV contact file of `kind`. `mapping` ({column: field key}) overrides the
+    mapping the headers suggest. Raises UnreadableFile when the file as a whole is unusable."""
+    if kind not in CSV_KINDS:
+        raise UnreadableFile(f"unknown CSV kind {kind!r}; choose one of {', '.join(CSV_KINDS)}")
+    refuse_unreadable(data)
+    decoded = decode_bytes(data)
+    table = read_table(decoded.text)
+    columns = unique_headers(table.headers)
+    if mapping is not None:
+        applied = validate_mapping(mapping, table.headers)
+    else:
+        applied = suggest_mapping(table.headers, [c for _, c in table.records[:_SAMPLE_ROWS]], kind)
+    if not has_contact_evidence(applied):
+        raise UnreadableFile(_not_contacts_message(columns, mapping is not None), "not_contacts")
+    plan = build_plan(columns, applied, kind)
+    plan.day_first = guess_day_first(
+        [cells[i] for _, cells in table.records for i in plan.birthdays if i < len(cells)],
+        default=_default_day_first(kind, table.headers),
+    )
+    notices = list(table.notices)
+    if decoded.replaced:
+        notices.append(
+            f"{decoded.replaced} byte(s) could not be read as {decoded.encoding} and were "
+            "replaced with �"
+        )
+    rows = _read_rows(table, plan, notices)
+    return ParsedFile(kind, decoded.encoding, rows, notices, columns, applied, table.delimiter)
+
+
+def _read_rows(table: CsvTable, plan: ColumnPlan, notices: list[str]) -> list[ParsedRow]:
+    width = len(table.headers)
+    rows: list[ParsedRow] = []
+    short: list[int] = []
+    for number, (line, cells) in enumerate(table.records, start=1):
+        draft, warnings = build_draft(cells, plan)
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            warnings.append(
+                Issue(
+                    "",
+                    f"row {number} (line {line}) has {len(cells)} cells but the header has "
+                    f"{width}; the cells after column {width} were not imported",
+                    "extra_cells",
+                )
+            )
+        elif len(cells) < width:
+            short.append(number)
+        rows.append(ParsedRow(number, draft, line, warnings))
+    if short:
+        shown = ", ".join(str(n) for n in short[:10]) + (", …" if len(short) > 10 else "")
+        notices.append(
+            f"{len(short)} row(s) have fewer cells than the header's {width} (rows {shown}); "
+            "the missing cells were read as empty"
+        )
+    return rows
+
+
+def _default_day_first(kind: str, headers: list[str]) -> bool:
+    """Outlook writes dates in the exporting PC's locale: month first in an English export."""
+    english = any(fold_header(h) in ("firstname", "lastname", "birthday") for h in headers)
+    return not (kind == "outlook_csv" and english)
+
+
+def _not_contacts_message(columns: list[str], mapped_by_hand: bool) -> str:
+    shown = ", ".join(columns[:15]) + (", …" if len(columns) > 15 else "")
+    if mapped_by_hand:
+        return (
+            f"the column mapping assigns none of the columns ({shown}) to a name, "
+            "organization, email or phone, so no contact could be read"
+        )
+    return (
+        f"this file does not look like a contact list: its columns are {shown}, and none "
+        "of them looks like a name, an email address or a phone number. Check that you "
+        "chose the right file, or map the columns by hand"
+    )
+
+
+def read_table(text: str) -> CsvTable:
+    """Split decoded text into a header and records. Raises UnreadableFile when empty."""
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise UnreadableFile("the file is empty", "empty_file")
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")  # classic Mac OS line ends
+    delimiter, text = _excel_separator_hint(text)
+    delimiter = delimiter or detect_delimiter(text)
+    _allow_long_fields(len(text))
+    records = _records(text, delimiter)
+    header_line, headers = next(records, (0, []))
+    if not headers:
+        raise UnreadableFile("the file holds no rows", "empty_file")
+    table = CsvTable(delimiter, [h.strip().lstrip("\ufeff") for h in headers], list(records))
+    if header_line > 1:
+        table.notices.append(f"the first {header_line - 1} line(s) were blank and skipped")
+    return table
+
+
+def _excel_separator_hint(text: str) -> tuple[str | None, str]:
+    """Excel's `sep=;` first line names the delimiter and is not the header."""
+    first, newline, rest = text.partition("\n")
+    hint = first.strip()
+    if hint.lower().startswith("sep=") and len(hint) == 5:
+        return hint[4], rest if newline else ""
+    return None, text
+
+
+def _allow_long_fields(length: int) -> None:
+    # A whole 10 MB file can be one quoted cell; the csv module refuses fields over 128 KiB.
+    if csv.field_size_limit() < length + 1:
+        csv.field_size_limit(min(sys.maxsize, max(length + 1, 1 << 24)))
+
+
+class _LineCounter:
+    """Feeds the csv module line by line and counts LF line breaks, so a row's physical line
+    is known. A bare CR (inside a quoted Thunderbird cell) is not counted as a line."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = io.StringIO(text, newline="")
+        self.breaks = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        if line[-1:] == "\n":
+            self.breaks += 1
+        return line
+
+
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    lines = _LineCounter(text)
+    reader = csv.reader(lines, delimiter=delimiter)
+    while True:
+        start = lines.breaks + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            continue  # the csv module has already moved past the broken line
+        if any(cell.strip() for cell in cells):
+            yield start, cells
+
+
+def detect_delimiter(text: str) -> str:
+    """`,`, `;`, tab or `|`: the one that splits the header into the most columns while the
+    next rows agree with it. Quotes are respected (a tab inside a quoted cell is data), which
+    csv.Sniffer gets wrong on real exports."""
+    sample = _sample(text)
+    best, best_score = ",", 0.0
+    for delimiter in DELIMITERS:
+        score = _delimiter_score(sample, delimiter)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _sample(text: str) -> str:
+    if len(text) <= _SNIFF_CHARS:
+        return text
+    cut = text.rfind("\n", 0, _SNIFF_CHARS)
+    return text[: cut + 1] if cut > 0 else text[:_SNIFF_CHARS]
+
+
+def _delimiter_score(sample: str, delimiter: str) -> float:
+    rows: list[list[str]] = []
+    try:
+        for cells in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
+            if any(cell.strip() for cell in cells):
+                rows.append(cells)
+            if len(rows) > _SNIFF_RECORDS:
+                break
+    except csv.Error:
+        return 0.0
+    if not rows or len(rows[0]) < 2:
+        return 0.0
+    width = len(rows[0])
+    if len(rows) == 1:
+        return float(width)
+    agreement = sum(min(len(r), width) / max(len(r), width) for r in rows[1:]) / (len(rows) - 1)
+    return width * agreement
