@@ -1,0 +1,12 @@
+"""vCard: the project's own tolerant reader and its writer (RFC 6350, RFC 2426, vCard 2.1).
+
+`parse_vcard(data) -> ParsedFile` reads vCard 2.1, 3.0 and 4.0 as real programs export them;
+`write_vcards(contacts, version) -> Iterator[str]` writes vCard 4.0 or 3.0 that reads back
+unchanged. See vcard_read.py and vcard_write.py.
+"""
+
+from __future__ import annotations
+
+from calkeep.formats.vcard_read import parse_vcard
+
+__all__ = ["parse_vcard"]

@@ -1,0 +1,209 @@
+"""Lexing: vCard text -> cards, each a list of raw properties (name, group, params, value).
+
+One pass over the physical lines, linear in the input, no backtracking regexes. It unfolds
+and joins lines the way real importers do:
+
+- RFC 6350 3.2 / RFC 2426 folding: a line starting with a space or tab continues the
+  previous one; exactly one whitespace character is removed.
+- quoted-printable (vCard 2.1): a value ending in `=` is a soft line break, and the next
+  physical line continues it verbatim, whatever it starts with (Android and Outlook do not
+  indent those lines; AOSP's NOTE continues with a meaningful space). A line ending in `=`
+  plus one hex digit is an escape pair cut by the break (`=C` / `3=91`).
+- base64 PHOTO/KEY/LOGO: skipped without being kept. vCard 2.1 writers put the data on
+  unindented lines and end the block with a blank line; base64 never holds a `:`, so an
+  unindented line without a colon still belongs to the block.
+- a line that is not a property (no `:`, or no valid name before it) continues the previous
+  value after a line break: writers that do not fold multi-line values, and Android's ADR
+  whose lines end in a bare backslash (AOSP v21_adr_multiple_line).
+
+Cards nest only through AGENT (vCard 2.1 writes the agent's card right after `AGENT:`): a
+BEGIN:VCARD anywhere else inside a card means the card before it was never closed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from calkeep.formats.vcard_params import ENCODING_B64, ENCODING_QP, parse_params
+
+# (NAME upper-cased, group, parameter text starting with ";" or "", raw value, line number)
+RawProperty = tuple[str, str, str, str, int]
+
+_HEAD = re.compile(r"(?:([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\.)?([A-Za-z0-9_-]+)")
+# The parameters of a line whose parameters hold quotes: a quoted value may hold ":" and ";"
+# (RFC 6350 3.3). Possessive quantifiers: linear, and no backtracking stack on long lines.
+_QUOTED_PARAMS = re.compile(r'(?:[^":]++|"[^"]*+")*+')
+_HEX = frozenset("0123456789ABCDEFabcdef")
+_CACHE_LIMIT = 4096
+_NOT_A_HEAD = ("", "")
+_head_cache: dict[str, tuple[str, str]] = {}
+_mode_cache: dict[str, str] = {}
+
+CLOSED, NOT_CLOSED, TRUNCATED = "closed", "not_closed", "truncated"
+
+
+@dataclass
+class RawCard:
+    number: int  # 1-based position in the file
+    line: int  # physical line of its BEGIN:VCARD
+    props: list[RawProperty] = field(default_factory=list)
+    # CLOSED by END:VCARD; NOT_CLOSED when the next BEGIN:VCARD came first; TRUNCATED when
+    # the file ended inside it.
+    status: str = TRUNCATED
+
+
+def split_lines(text: str) -> list[str]:
+    """Physical lines. CRLF, LF, CR CR LF (iOS 5 exports) and bare CR (classic Mac) all end a
+    line; a bare CR in a file that otherwise uses LF is data (Thunderbird writes
+    `X-CUSTOM3:custom<CR>3`), not a line break."""
+    if "\r" in text:
+        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n")
+        if text.count("\r") > text.count("\n"):
+            text = text.replace("\r", "\n")
+    return text.split("\n")
+
+
+def lex_cards(lines: list[str]) -> list[RawCard]:
+    """Every BEGIN:VCARD ... END:VCARD of the file, in order. Lines outside cards are ignored.
+    The loop is the parser's hot path (half a million lines for a 10 MB file), so it is one
+    function working on locals; rare cases call out to helpers."""
+    cards: list[RawCard] = []
+    card: RawCard | None = None
+    depth = 0  # 0 outside cards, 1 in a card, more inside AGENT cards
+    # The open property: its parts are joined when the next property starts.
+    name = group = params = mode = ""
+    parts: list[str] = []
+    start = 0
+    soft = False  # the open QP value ended in a soft line break
+    for number, line in enumerate(lines, 1):
+        if soft:
+            if not _is_end(line):
+                soft = _append_qp(parts, line)
+                continue
+            soft = False
+        if not line:
+            if mode == ENCODING_B64:
+                mode = ""  # a blank line ends a vCard 2.1 base64 block
+                name = ""
+            continue
+        first = line[0]
+        if first == " " or first == "\t":
+            if name and mode != ENCODING_B64:
+                if mode == ENCODING_QP:
+                    soft = _append_qp(parts, line[1:])
+                else:
+                    parts.append(line[1:])
+            continue
+        colon = line.find(":")
+        semi = line.find(";", 0, colon)
+        head = line[:semi] if semi >= 0 else line[:colon]
+        known = _head_cache.get(head) or _parse_head(head) if colon > 0 else _NOT_A_HEAD
+        if not known[0]:
+            if name and mode != ENCODING_B64:
+                _append_line(parts, line)
+            continue
+        # A new property: store the open one first.
+        if name and depth == 1 and card is not None:
+            card.props.append((name, group, params, "".join(parts), start))
+        previous = name
+        name, group = known
+        if semi >= 0:
+            params = line[semi:colon]
+            if '"' in params:
+                params, colon = _split_quoted(line, semi, colon)
+            mode = _mode_cache.get(params) or _mode(params)
+        else:
+            params = mode = ""
+        value = line[colon + 1 :]
+        start = number
+        if (name == "BEGIN" or name == "END") and value.strip().upper() == "VCARD":
+            card, depth = _card_boundary(cards, card, depth, name, previous, number)
+            name = ""
+            continue
+        parts = [value] if mode != ENCODING_B64 else []
+        if mode == ENCODING_QP:
+            soft = _ends_soft(value)
+            if soft:
+                parts[-1] = _strip_soft(value)
+    if name and depth == 1 and card is not None:
+        card.props.append((name, group, params, "".join(parts), start))
+    return cards
+
+
+def _card_boundary(
+    cards: list[RawCard], card: RawCard | None, depth: int, name: str, previous: str, line: int
+) -> tuple[RawCard | None, int]:
+    """(current card, depth) after a BEGIN:VCARD or END:VCARD line."""
+    if name == "END":
+        if depth == 1 and card is not None:
+            card.status = CLOSED
+            return None, 0
+        return card, max(depth - 1, 0)  # the end of an AGENT card, or a stray END
+    if depth == 0 or card is None:
+        cards.append(RawCard(len(cards) + 1, line))
+        return cards[-1], 1
+    if depth > 1 or previous == "AGENT":
+        return card, depth + 1
+    card.status = NOT_CLOSED
+    cards.append(RawCard(len(cards) + 1, line))
+    return cards[-1], 1
+
+
+def _parse_head(head: str) -> tuple[str, str]:
+    """(NAME, group), or ("", "") when the text before the colon is not a property name."""
+    match = _HEAD.fullmatch(head)
+    known = (match[2].upper(), match[1] or "") if match else _NOT_A_HEAD
+    if len(head) <= 64:
+        if len(_head_cache) >= _CACHE_LIMIT:
+            _head_cache.clear()
+        _head_cache[head] = known
+    return known
+
+
+def _mode(params: str) -> str:
+    mode = parse_params(params).encoding
+    if len(params) <= 200:
+        if len(_mode_cache) >= _CACHE_LIMIT:
+            _mode_cache.clear()
+        _mode_cache[params] = mode or "text"
+    return mode
+
+
+def _split_quoted(line: str, semi: int, colon: int) -> tuple[str, int]:
+    """(parameters, index of the value's colon) when a quoted parameter may hold a colon.
+    An unterminated quote falls back to the first colon, as tolerant readers do."""
+    match = _QUOTED_PARAMS.match(line, semi)
+    end = match.end() if match else colon
+    if end < len(line) and line[end] == ":":
+        colon = end
+    return line[semi:colon], colon
+
+
+def _is_end(line: str) -> bool:
+    return line[:4].upper() == "END:" and line[4:].strip().upper() == "VCARD"
+
+
+def _ends_soft(chunk: str) -> bool:
+    return chunk.endswith("=") or (len(chunk) >= 2 and chunk[-2] == "=" and chunk[-1] in _HEX)
+
+
+def _strip_soft(chunk: str) -> str:
+    return chunk[:-1] if chunk.endswith("=") else chunk
+
+
+def _append_qp(parts: list[str], line: str) -> bool:
+    """Continue a QP value after a soft break; True when this line ends in one too."""
+    soft = _ends_soft(line)
+    parts.append(_strip_soft(line) if soft else line)
+    return soft
+
+
+def _append_line(parts: list[str], line: str) -> None:
+    """A physical line that is not a property continues the value after a line break. A
+    value line ending in a single backslash escapes that break (Android's multi-line ADR)."""
+    last = parts[-1] if parts else ""
+    if last.endswith("\\") and not last.endswith("\\\\"):
+        parts[-1] = last[:-1]
+    parts.append("\n")
+    parts.append(line)

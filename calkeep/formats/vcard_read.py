@@ -1,0 +1,310 @@
+"""vCard 2.1 / 3.0 / 4.0 file -> ParsedFile: one ParsedRow per BEGIN:VCARD ... END:VCARD.
+
+Layers: `vcard_source` (bytes -> text and charset rules), `vcard_lex` (lines -> raw
+properties), `vcard_params` (parameters, escapes), this module (properties -> drafts).
+Phone numbers are left as written; `normalize.finish_row` parses them afterwards.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from collections.abc import Callable
+
+from calkeep.formats.draft import (
+    AddressDraft,
+    ContactDraft,
+    EmailDraft,
+    Issue,
+    ParsedFile,
+    ParsedRow,
+    PhoneDraft,
+    UnreadableFile,
+)
+from calkeep.formats.phones import strip_tel_uri
+from calkeep.formats.vcard_labels import (
+    ADDRESS,
+    EMAIL,
+    PHONE,
+    address_label,
+    apple_label,
+    email_label,
+    phone_label,
+)
+from calkeep.formats.vcard_lex import CLOSED, NOT_CLOSED, TRUNCATED, RawCard, lex_cards, split_lines
+from calkeep.formats.vcard_params import (
+    ENCODING_QP,
+    Params,
+    parse_params,
+    split_text_list,
+    split_unescaped,
+    unescape,
+)
+from calkeep.formats.vcard_source import SourceText, decode_source, decode_value_bytes
+from calkeep.lib.dates import parse_birthday
+
+# Only scheme-qualified values are web addresses (`http://`, `https://`, `ftp://`,
+# `mailto:`): `www.company.com` (Android) is ambiguous and FBURL/CALURI are not urls at all.
+_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{1,30}:\S")
+# Google's all-contacts system group, which Android and Google exports write as a category
+# on every card; it is not a user's label (EXPECTED.md "Tags").
+_SYSTEM_GROUPS = {"my contacts", "mycontacts", "* my contacts", "* mycontacts"}
+# The writer appends the extension to the number for other readers, and marks it so.
+EXTENSION_PARAM = "X-CALKEEP-EXT"
+EXTENSION_SEPARATOR = " ext. "
+
+
+def parse_vcard(data: bytes) -> ParsedFile:
+    """Read every card of a vCard file. Raises UnreadableFile (with a message for a person)
+    when the file holds no readable card; problems of single cards come back on the rows."""
+    source = decode_source(data)
+    cards = lex_cards(split_lines(source.text))
+    if not cards:
+        raise UnreadableFile(_not_a_vcard(source.text), "not_vcard")
+    if not any(card.status in (CLOSED, NOT_CLOSED) for card in cards):
+        last = cards[-1]
+        raise UnreadableFile(
+            f"the vCard file ends inside card {last.number} (line {last.line}), which has no "
+            "END:VCARD; the file looks truncated",
+            "truncated_file",
+        )
+    return ParsedFile("vcard", source.encoding, [_read_row(card, source) for card in cards])
+
+
+def _not_a_vcard(text: str) -> str:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f")
+    if controls > len(sample) // 20:
+        return "this file is not a vCard: it holds binary data (an image or an archive?), not text"
+    return "this file is not a vCard: it has no BEGIN:VCARD line"
+
+
+def _read_row(card: RawCard, source: SourceText) -> ParsedRow:
+    row = ParsedRow(card.number, None, card.line)
+    try:
+        reader = _CardReader(card, source)
+        row.draft, row.warnings = reader.read(), reader.warnings
+    except Exception as error:  # one odd card must not sink the whole file
+        row.errors.append(
+            Issue(
+                "",
+                f"card {card.number} (line {card.line}) could not be read ({error!r})",
+                "card_unreadable",
+            )
+        )
+        return row
+    if card.status == TRUNCATED:
+        row.errors.append(
+            Issue(
+                "",
+                f"card {card.number} (line {card.line}) has no END:VCARD: the file "
+                "ends inside it and looks truncated, so it was not imported",
+                "truncated_card",
+            )
+        )
+    elif card.status == NOT_CLOSED:
+        row.warnings.append(
+            Issue(
+                "",
+                f"card {card.number} (line {card.line}) has no END:VCARD before the next "
+                "BEGIN:VCARD; it was read up to there",
+                "card_not_closed",
+            )
+        )
+    return row
+
+
+class _CardReader:
+    """The properties of one card -> a ContactDraft and its warnings."""
+
+    def __init__(self, card: RawCard, source: SourceText) -> None:
+        self.card = card
+        self.source = source
+        self.draft = ContactDraft()
+        self.warnings: list[Issue] = []
+        self.version = "3.0"
+        self.labels: dict[str, str] = {}  # Apple item group -> its X-ABLabel
+        self.primary = (101, -1)  # (best PREF rank seen on an email, that email's index)
+        self.notes: list[str] = []
+
+    def read(self) -> ContactDraft:
+        props = self.card.props
+        self._read_card_level(props)
+        for name, group, params, value, line in props:
+            handler = _HANDLERS.get(name)
+            if handler is not None:
+                handler(self, parse_params(params), value, group, line)
+        if self.notes:
+            self.draft.notes = "\n\n".join(self.notes)
+        if self.primary[1] >= 0:
+            self.draft.emails[self.primary[1]].primary = True
+        return self.draft
+
+    def _read_card_level(self, props: list[tuple[str, str, str, str, int]]) -> None:
+        for name, group, params, value, _line in props:
+            if name == "VERSION":
+                self.version = value.strip()
+            elif name == "X-ABLABEL" and group:
+                text = unescape(self.text(parse_params(params), value, "labels"))
+                self.labels.setdefault(group.upper(), text)
+
+    def text(self, params: Params, value: str, field: str) -> str:
+        """The value's characters: quoted-printable and per-property CHARSET undone."""
+        if params.encoding == ENCODING_QP:
+            raw = binascii.a2b_qp(value.encode("latin-1" if self.source.raw_bytes else "utf-8"))
+        elif self.source.raw_bytes and not value.isascii():
+            raw = value.encode("latin-1")
+        else:
+            return value
+        text, clean = decode_value_bytes(raw, params.charset, self.source.fallback)
+        if not clean:
+            self.warn(
+                field,
+                "some bytes could not be decoded as text and were left out",
+                "undecodable_text",
+            )
+        return text
+
+    def warn(self, field: str, message: str, code: str) -> None:
+        self.warnings.append(Issue(field, message, code))
+
+    def label(self, group: str, kind: str, fallback: str) -> str:
+        custom = self.labels.get(group.upper()) if group and self.labels else None
+        return apple_label(custom, kind) if custom else fallback
+
+    def component(self, text: str) -> str:
+        """One component of N or ADR: in vCard 3.0 and 4.0 a comma list, joined for the
+        contract's single string (iOS writes the middle names `Richter,James`)."""
+        if "," not in text or self.version.startswith("2"):
+            return unescape(text)
+        return ", ".join(item.strip() for item in split_text_list(text) if item.strip())
+
+
+Handler = Callable[[_CardReader, Params, str, str, int], None]
+
+
+def _read_fn(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    if not card.draft.display_name:
+        card.draft.display_name = unescape(card.text(params, value, "display_name")).strip()
+
+
+def _read_n(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    draft = card.draft
+    if draft.family_name or draft.given_name or draft.middle_name:
+        return
+    parts = split_unescaped(card.text(params, value, "name"), ";")
+    parts += [""] * (5 - len(parts))
+    draft.family_name, draft.given_name, draft.middle_name, draft.prefix, draft.suffix = (
+        card.component(part) for part in parts[:5]
+    )
+
+
+def _read_org(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    draft = card.draft
+    if draft.organization or draft.department:
+        return  # Android repeats ORG; the first one is the contact's company
+    units = [unescape(u).strip() for u in split_unescaped(card.text(params, value, "org"), ";")]
+    draft.organization = units[0]
+    draft.department = ", ".join(unit for unit in units[1:] if unit)
+
+
+def _read_title(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    if not card.draft.title:
+        card.draft.title = unescape(card.text(params, value, "title")).strip()
+
+
+def _read_note(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    note = unescape(card.text(params, value, "notes")).strip()
+    if note:
+        card.notes.append(note)
+
+
+def _read_bday(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    if card.draft.birthday:
+        return
+    text = unescape(card.text(params, value, "birthday")).strip()
+    if text.startswith("--") and "T" in text:
+        text = text.partition("T")[0]  # `--0322T1030`: a time on a date without a year
+    birthday, problem = parse_birthday(text)
+    omitted = params.get("X-APPLE-OMIT-YEAR").strip()
+    if birthday and omitted and birthday.startswith(omitted + "-"):
+        birthday = "--" + birthday[len(omitted) + 1 :]  # Apple's year placeholder (1604)
+    card.draft.birthday = birthday
+    if problem:
+        card.warn("birthday", f"line {line}: {problem}", "birthday_unreadable")
+
+
+def _read_url(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    url = unescape(card.text(params, value, f"urls[{len(card.draft.urls)}]")).strip()
+    if _URL_SCHEME.match(url):
+        card.draft.urls.append(url)
+    elif url:
+        card.warn(
+            "urls",
+            f"line {line}: {url!r} is not a full web address (no http:// or "
+            "similar); it was not imported",
+            "url_without_scheme",
+        )
+
+
+def _read_categories(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    for tag in split_text_list(card.text(params, value, "tags")):
+        tag = tag.strip()
+        if tag and tag.casefold() not in _SYSTEM_GROUPS:
+            card.draft.tags.append(tag)
+
+
+def _read_email(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    emails = card.draft.emails
+    address = unescape(card.text(params, value, f"emails[{len(emails)}]")).strip()
+    if address[:7].lower() == "mailto:":
+        address = address[7:].strip()
+    if not address:
+        return
+    emails.append(EmailDraft(address, card.label(group, EMAIL, email_label(params.types))))
+    if params.pref and params.pref < card.primary[0]:
+        card.primary = (params.pref, len(emails) - 1)
+
+
+def _read_tel(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    phones = card.draft.phones
+    text = unescape(card.text(params, value, f"phones[{len(phones)}]")).strip()
+    extension = ""
+    if params.value == "uri" or text[:4].lower() == "tel:":
+        text, extension = strip_tel_uri(text)  # RFC 6350 6.4.1: `tel:+1-555-0123;ext=45`
+    marker = params.get(EXTENSION_PARAM)
+    if marker and text.endswith(EXTENSION_SEPARATOR + marker):
+        text, extension = text[: -len(EXTENSION_SEPARATOR + marker)].rstrip(), marker
+    if text:
+        label = card.label(group, PHONE, phone_label(params.types))
+        phones.append(PhoneDraft(text, None, label, extension))
+
+
+def _read_adr(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    field = f"addresses[{len(card.draft.addresses)}]"
+    parts = split_unescaped(card.text(params, value, field), ";")
+    parts += [""] * (7 - len(parts))
+    box, extended, street, city, region, postcode, country = (
+        card.component(part) for part in parts[:7]
+    )
+    # The contract has no PO box: it goes on the street's first line rather than be lost.
+    street = "\n".join(line for line in (box.strip(), street) if line)
+    label = card.label(group, ADDRESS, address_label(params.types))
+    address = AddressDraft(label, street, extended, city, region, postcode, country)
+    if not address.is_empty():
+        card.draft.addresses.append(address)
+
+
+_HANDLERS: dict[str, Handler] = {
+    "FN": _read_fn,
+    "N": _read_n,
+    "ORG": _read_org,
+    "TITLE": _read_title,
+    "NOTE": _read_note,
+    "BDAY": _read_bday,
+    "URL": _read_url,
+    "CATEGORIES": _read_categories,
+    "EMAIL": _read_email,
+    "TEL": _read_tel,
+    "ADR": _read_adr,
+}

@@ -1,0 +1,218 @@
+"""vCard bytes -> one string to lex, plus the rules for decoding each value's bytes.
+
+A vCard file has no single encoding: vCard 2.1 lets every property declare its own CHARSET
+(Android writes UTF-8 quoted-printable next to plain ASCII, Japanese phones Shift_JIS,
+Windows mail clients windows-1252), and quoted-printable bytes are decoded only after the
+line is parsed. So the file is turned into text in one of two ways:
+
+- UTF-16/32 (with or without a BOM) or valid UTF-8: the whole file is decoded once, which is
+  fast and exact; only quoted-printable bytes are decoded per property later.
+- anything else: the file is decoded as latin-1, which maps every byte to one character, so
+  lexing works on the raw bytes; each value's characters are turned back into bytes and
+  decoded on their own (`decode_value_bytes`), by the rule "valid UTF-8 wins, then the
+  declared CHARSET, then the file's guessed legacy charset".
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import charset_normalizer
+
+from calkeep.formats.draft import UnreadableFile
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# WHATWG's label table: what a declared legacy name means in files written on Windows and
+# phones. ISO-8859-1 and US-ASCII in practice carry cp1252 bytes (€, curly quotes), and
+# Japanese phones write cp932's extensions (①, NEC symbols) under the name Shift_JIS.
+_DECLARED_ALIASES = {
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "iso-8859-9": "cp1254",
+    "iso-8859-11": "cp874",
+    "tis-620": "cp874",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "ms_kanji": "cp932",
+    "windows-31j": "cp932",
+    "gb2312": "gbk",
+    "euc-kr": "cp949",
+    "ks_c_5601-1987": "cp949",
+}
+# Codecs that exist in Python but are not character sets a contact file can be written in.
+_REFUSED_CODECS = {
+    "unicode_escape",
+    "raw_unicode_escape",
+    "idna",
+    "punycode",
+    "undefined",
+    "mbcs",
+    "oem",
+}
+# Names to report for the encodings Python calls by its own aliases.
+_REPORTED_NAMES = {"cp932": "shift_jis", "cp1252": "windows-1252", "utf_8": "utf-8"}
+# vCard 2.1 `CHARSET=name` (also inside QP headers); bounded, so a long line cannot stall it.
+_CHARSET_PARAM = re.compile(rb"[;:]CHARSET=\"?([A-Za-z0-9_.\-]{1,40})", re.IGNORECASE)
+_LEGACY_CANDIDATES = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp932", "gbk", "big5")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    text: str
+    encoding: str  # the file's encoding, for the user ("utf-8", "windows-1252", "shift_jis")
+    raw_bytes: bool  # True: `text` holds the file's bytes one character per byte (latin-1)
+    fallback: str  # codec for 8-bit bytes that are not UTF-8 and declare no CHARSET
+
+
+def decode_source(data: bytes) -> SourceText:
+    """The file as text, its encoding, and how to decode value bytes. Raises UnreadableFile
+    for an empty file."""
+    if not data.strip(b" \t\r\n\x00\x0b\x0c") or data in {bom for bom, _ in _BOMS}:
+        raise UnreadableFile("the file is empty", "empty_file")
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom) :].decode(name, errors="replace")
+            return _whole(text, name, data)
+    wide = sniff_utf16(data)
+    if wide:
+        return _whole(data.decode(wide, errors="replace"), wide, data)
+    try:
+        return _whole(data.decode("utf-8"), "utf-8", data)
+    except UnicodeDecodeError:
+        pass
+    fallback = declared_legacy_codec(data) or guess_legacy_codec(data)
+    reported = declared_legacy_name(data) or _mostly_utf8_name(data) or fallback
+    return SourceText(
+        _clean(data.decode("latin-1")), reported_name(reported), raw_bytes=True, fallback=fallback
+    )
+
+
+def _whole(text: str, encoding: str, data: bytes) -> SourceText:
+    # QP bytes without a CHARSET in a UTF-8 file still need a legacy guess: the first
+    # declared legacy charset of the file is the best evidence there is.
+    fallback = declared_legacy_codec(data) or "cp1252"
+    return SourceText(_clean(text), reported_name(encoding), raw_bytes=False, fallback=fallback)
+
+
+def _clean(text: str) -> str:
+    # Files concatenated from several exports carry a BOM in the middle, before BEGIN:VCARD.
+    return text.replace("\ufeff", "") if "\ufeff" in text else text
+
+
+def sniff_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM (Apple Address Book writes UTF-16BE): ASCII text then has a NUL
+    in every other byte, and which half holds the NULs tells big from little endian."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even_nuls = sample[0 : pairs * 2 : 2].count(0)
+    odd_nuls = sample[1 : pairs * 2 : 2].count(0)
+    if even_nuls >= pairs * 0.3 and odd_nuls <= pairs * 0.05:
+        return "utf-16-be"
+    if odd_nuls >= pairs * 0.3 and even_nuls <= pairs * 0.05:
+        return "utf-16-le"
+    return None
+
+
+def declared_legacy_name(data: bytes) -> str | None:
+    """The first CHARSET the file declares that is not UTF-8, as written."""
+    for match in _CHARSET_PARAM.finditer(data):
+        name = match[1].decode("ascii").lower()
+        codec = codec_for(name)
+        if codec and codec not in ("utf-8", "ascii"):
+            return name
+    return None
+
+
+def declared_legacy_codec(data: bytes) -> str | None:
+    name = declared_legacy_name(data)
+    return codec_for(name) if name else None
+
+
+def guess_legacy_codec(data: bytes) -> str:
+    """A legacy charset for 8-bit bytes that declare none: charset-normalizer among the usual
+    candidates when there is enough text to judge, else cp1252 (Outlook, Windows mailers)."""
+    sample = b"\n".join(line for line in data.split(b"\n") if not line.isascii())[:65536]
+    if sum(1 for byte in sample if byte > 0x7F) < 32:
+        return "cp1252"
+    best = charset_normalizer.from_bytes(sample, cp_isolation=list(_LEGACY_CANDIDATES)).best()
+    return codec_for(best.encoding) or "cp1252" if best is not None else "cp1252"
+
+
+def _mostly_utf8_name(data: bytes) -> str | None:
+    """A UTF-8 file with a few broken bytes (cut or badly joined) is still a UTF-8 file."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - text.count("\ufffd")
+    return "utf-8" if good > 0 and good >= 4 * broken else None
+
+
+@lru_cache(maxsize=256)
+def codec_for(charset: str) -> str | None:
+    """Python codec for a CHARSET parameter, or None when it is unknown or not a charset."""
+    name = charset.strip().strip('"').lower()
+    if not name or len(name) > 40:
+        return None
+    name = _DECLARED_ALIASES.get(name, name)
+    try:
+        codec = codecs.lookup(name).name
+        b"a".decode(codec)  # refuses bytes-to-bytes codecs such as base64 or zlib
+    except (LookupError, ValueError, UnicodeError):
+        return None
+    return None if codec in _REFUSED_CODECS else codec
+
+
+def reported_name(encoding: str) -> str:
+    codec = codec_for(encoding) or encoding
+    if encoding.lower() in ("shift_jis", "shift-jis", "sjis"):
+        return "shift_jis"
+    if codec in _REPORTED_NAMES:
+        return _REPORTED_NAMES[codec]
+    if codec.startswith("cp125"):
+        return "windows-" + codec[2:]
+    if codec.startswith("iso8859-"):
+        return "iso-8859-" + codec[8:]
+    return codec.replace("_", "-")
+
+
+def decode_value_bytes(raw: bytes, charset: str, fallback: str) -> tuple[str, bool]:
+    """(text, clean). Valid UTF-8 wins (exporters often declare a charset they did not use),
+    then the declared charset, then the file's legacy charset. `clean` is False when bytes
+    had to be dropped; the caller then warns."""
+    if raw.isascii():
+        return raw.decode("ascii"), True
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        pass
+    declared = codec_for(charset) if charset else None
+    if declared and declared != "utf-8":
+        try:
+            return raw.decode(declared), True
+        except UnicodeDecodeError:
+            pass
+    if declared == "utf-8" or _mostly_utf8_name(raw):
+        # A cut multi-byte sequence (Android's ORG ending in a lone =80): keep the good
+        # characters instead of turning the whole value into cp1252 mojibake.
+        return raw.decode("utf-8", errors="ignore"), False
+    try:
+        return raw.decode(fallback), True
+    except (UnicodeDecodeError, LookupError):
+        return raw.decode(fallback if codec_for(fallback) else "cp1252", errors="ignore"), False
