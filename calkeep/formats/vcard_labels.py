@@ -8,6 +8,7 @@ pager numbers carry custom labels such as `fax`, `work fax` and `pager`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 EMAIL, PHONE, ADDRESS = "email", "phone", "address"
 
@@ -58,6 +59,7 @@ def apple_label(text: str, kind: str) -> str:
     return _APPLE_TOKENS.get(key) or " ".join(_CAMEL_WORD.findall(token)).lower() or key
 
 
+@lru_cache(maxsize=1024)
 def email_label(types: tuple[str, ...]) -> str:
     """INTERNET, X400 and PREF say how to send, not whose address it is: not labels."""
     for kind in types:
@@ -68,10 +70,12 @@ def email_label(types: tuple[str, ...]) -> str:
     return ""
 
 
+@lru_cache(maxsize=1024)
 def address_label(types: tuple[str, ...]) -> str:
     return next((kind for kind in types if kind in ("work", "home", "other")), "")
 
 
+@lru_cache(maxsize=1024)
 def phone_label(types: tuple[str, ...]) -> str:
     kinds = set(types)
     place = "work" if "work" in kinds else "home" if "home" in kinds else ""

@@ -67,33 +67,36 @@ def split_lines(text: str) -> list[str]:
 def lex_cards(lines: list[str]) -> list[RawCard]:
     """Every BEGIN:VCARD ... END:VCARD of the file, in order. Lines outside cards are ignored.
     The loop is the parser's hot path (half a million lines for a 10 MB file), so it is one
-    function working on locals; rare cases call out to helpers."""
+    function working on locals, allocating nothing for a one-line property but its tuple;
+    rare cases call out to helpers."""
     cards: list[RawCard] = []
     card: RawCard | None = None
+    props: list[RawProperty] | None = None  # the card's list while at its own level
     depth = 0  # 0 outside cards, 1 in a card, more inside AGENT cards
-    # The open property: its parts are joined when the next property starts.
-    name = group = params = mode = ""
-    parts: list[str] = []
+    # The open property; `more` holds its continuation chunks, if any.
+    name = group = params = mode = value = ""
+    more: list[str] | None = None
     start = 0
     soft = False  # the open QP value ended in a soft line break
     for number, line in enumerate(lines, 1):
         if soft:
             if not _is_end(line):
-                soft = _append_qp(parts, line)
+                soft = _append_qp(more, line)
                 continue
             soft = False
         if not line:
             if mode == ENCODING_B64:
-                mode = ""  # a blank line ends a vCard 2.1 base64 block
-                name = ""
+                mode = name = ""  # a blank line ends a vCard 2.1 base64 block
             continue
         first = line[0]
         if first == " " or first == "\t":
             if name and mode != ENCODING_B64:
+                if more is None:
+                    more = [value]
                 if mode == ENCODING_QP:
-                    soft = _append_qp(parts, line[1:])
+                    soft = _append_qp(more, line[1:])
                 else:
-                    parts.append(line[1:])
+                    more.append(line[1:])
             continue
         colon = line.find(":")
         semi = line.find(";", 0, colon)
@@ -101,11 +104,13 @@ def lex_cards(lines: list[str]) -> list[RawCard]:
         known = _head_cache.get(head) or _parse_head(head) if colon > 0 else _NOT_A_HEAD
         if not known[0]:
             if name and mode != ENCODING_B64:
-                _append_line(parts, line)
+                if more is None:
+                    more = [value]
+                _append_line(more, line)
             continue
         # A new property: store the open one first.
-        if name and depth == 1 and card is not None:
-            card.props.append((name, group, params, "".join(parts), start))
+        if name and props is not None:
+            props.append((name, group, params, value if more is None else "".join(more), start))
         previous = name
         name, group = known
         if semi >= 0:
@@ -116,18 +121,19 @@ def lex_cards(lines: list[str]) -> list[RawCard]:
         else:
             params = mode = ""
         value = line[colon + 1 :]
+        more = None
         start = number
         if (name == "BEGIN" or name == "END") and value.strip().upper() == "VCARD":
             card, depth = _card_boundary(cards, card, depth, name, previous, number)
+            props = card.props if depth == 1 and card is not None else None
             name = ""
-            continue
-        parts = [value] if mode != ENCODING_B64 else []
-        if mode == ENCODING_QP:
-            soft = _ends_soft(value)
-            if soft:
-                parts[-1] = _strip_soft(value)
-    if name and depth == 1 and card is not None:
-        card.props.append((name, group, params, "".join(parts), start))
+        elif mode == ENCODING_QP and _ends_soft(value):
+            more = [_strip_soft(value)]
+            soft = True
+        elif mode == ENCODING_B64:
+            value = ""  # never used: do not keep a 5 MB photo alive
+    if name and props is not None:
+        props.append((name, group, params, value if more is None else "".join(more), start))
     return cards
 
 
@@ -192,10 +198,11 @@ def _strip_soft(chunk: str) -> str:
     return chunk[:-1] if chunk.endswith("=") else chunk
 
 
-def _append_qp(parts: list[str], line: str) -> bool:
+def _append_qp(parts: list[str] | None, line: str) -> bool:
     """Continue a QP value after a soft break; True when this line ends in one too."""
     soft = _ends_soft(line)
-    parts.append(_strip_soft(line) if soft else line)
+    if parts is not None:
+        parts.append(_strip_soft(line) if soft else line)
     return soft
 
 

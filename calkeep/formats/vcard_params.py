@@ -8,7 +8,6 @@ Parameters come in three dialects that real files mix freely: vCard 2.1 bare val
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import NamedTuple
 
 ENCODING_QP = "qp"
@@ -32,24 +31,33 @@ class Params(NamedTuple):
     other: tuple[tuple[str, str], ...] = ()  # every other NAME=value, names upper-case
 
     def get(self, name: str) -> str:
+        if not self.other:
+            return ""
         return next((value for key, value in self.other if key == name), "")
 
 
 NO_PARAMS = Params()
 
 
+# A file repeats a handful of parameter strings thousands of times: callers on hot paths
+# look here first (`PARAMS_CACHE.get(text) or parse_params(text)`).
+PARAMS_CACHE: dict[str, Params] = {}
+_CACHE_LIMIT = 4096
+
+
 def parse_params(text: str) -> Params:
     """`;TYPE=WORK,VOICE;PREF=1` -> Params."""
     if not text:
         return NO_PARAMS
-    # A file repeats a handful of parameter strings thousands of times; huge ones (hostile
-    # input) are parsed uncached so the cache never pins megabytes.
-    return _parse_cached(text) if len(text) <= 256 else _parse(text)
-
-
-@lru_cache(maxsize=4096)
-def _parse_cached(text: str) -> Params:
-    return _parse(text)
+    params = PARAMS_CACHE.get(text)
+    if params is None:
+        params = _parse(text)
+        # Huge parameter strings (hostile input) are not kept: the cache never pins megabytes.
+        if len(text) <= 256:
+            if len(PARAMS_CACHE) >= _CACHE_LIMIT:
+                PARAMS_CACHE.clear()
+            PARAMS_CACHE[text] = params
+    return params
 
 
 def _parse(text: str) -> Params:

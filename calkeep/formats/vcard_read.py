@@ -8,8 +8,10 @@ Phone numbers are left as written; `normalize.finish_row` parses them afterwards
 from __future__ import annotations
 
 import binascii
+import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from calkeep.formats.draft import (
     AddressDraft,
@@ -34,6 +36,7 @@ from calkeep.formats.vcard_labels import (
 from calkeep.formats.vcard_lex import CLOSED, NOT_CLOSED, TRUNCATED, RawCard, lex_cards, split_lines
 from calkeep.formats.vcard_params import (
     ENCODING_QP,
+    PARAMS_CACHE,
     Params,
     parse_params,
     split_text_list,
@@ -57,6 +60,11 @@ EXTENSION_SEPARATOR = " ext. "
 def parse_vcard(data: bytes) -> ParsedFile:
     """Read every card of a vCard file. Raises UnreadableFile (with a message for a person)
     when the file holds no readable card; problems of single cards come back on the rows."""
+    with _gc_paused():
+        return _parse(data)
+
+
+def _parse(data: bytes) -> ParsedFile:
     source = decode_source(data)
     cards = lex_cards(split_lines(source.text))
     if not cards:
@@ -69,6 +77,19 @@ def parse_vcard(data: bytes) -> ParsedFile:
             "truncated_file",
         )
     return ParsedFile("vcard", source.encoding, [_read_row(card, source) for card in cards])
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """A 10 MB file makes a million small tuples and objects, none of them cyclic garbage;
+    the cyclic collector would rescan them over and over and double the parse time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _not_a_vcard(text: str) -> str:
@@ -120,36 +141,38 @@ class _CardReader:
     def __init__(self, card: RawCard, source: SourceText) -> None:
         self.card = card
         self.source = source
+        self.plain = not source.raw_bytes  # values are text already, unless QP-encoded
         self.draft = ContactDraft()
         self.warnings: list[Issue] = []
         self.version = "3.0"
         self.labels: dict[str, str] = {}  # Apple item group -> its X-ABLabel
+        # Values of Apple item groups; their X-ABLabel may come later in the card.
+        self.grouped: list[tuple[EmailDraft | PhoneDraft | AddressDraft, str, str]] = []
         self.primary = (101, -1)  # (best PREF rank seen on an email, that email's index)
         self.notes: list[str] = []
 
     def read(self) -> ContactDraft:
-        props = self.card.props
-        self._read_card_level(props)
-        for name, group, params, value, line in props:
-            handler = _HANDLERS.get(name)
+        handlers = _HANDLERS
+        cached = PARAMS_CACHE
+        for name, group, params, value, line in self.card.props:
+            handler = handlers.get(name)
             if handler is not None:
-                handler(self, parse_params(params), value, group, line)
+                handler(self, cached.get(params) or parse_params(params), value, group, line)
         if self.notes:
             self.draft.notes = "\n\n".join(self.notes)
         if self.primary[1] >= 0:
             self.draft.emails[self.primary[1]].primary = True
+        for item, group, kind in self.grouped:
+            custom = self.labels.get(group.upper())
+            if custom:
+                item.label = apple_label(custom, kind)
         return self.draft
 
-    def _read_card_level(self, props: list[tuple[str, str, str, str, int]]) -> None:
-        for name, group, params, value, _line in props:
-            if name == "VERSION":
-                self.version = value.strip()
-            elif name == "X-ABLABEL" and group:
-                text = unescape(self.text(parse_params(params), value, "labels"))
-                self.labels.setdefault(group.upper(), text)
-
-    def text(self, params: Params, value: str, field: str) -> str:
-        """The value's characters: quoted-printable and per-property CHARSET undone."""
+    def text(self, params: Params, value: str, field: str, index: int = -1) -> str:
+        """The value's characters: quoted-printable and per-property CHARSET undone. `field`
+        and `index` name the contract field for a warning (`emails[1]`)."""
+        if not params.encoding and (self.plain or value.isascii()):
+            return value
         if params.encoding == ENCODING_QP:
             raw = binascii.a2b_qp(value.encode("latin-1" if self.source.raw_bytes else "utf-8"))
         elif self.source.raw_bytes and not value.isascii():
@@ -159,7 +182,7 @@ class _CardReader:
         text, clean = decode_value_bytes(raw, params.charset, self.source.fallback)
         if not clean:
             self.warn(
-                field,
+                f"{field}[{index}]" if index >= 0 else field,
                 "some bytes could not be decoded as text and were left out",
                 "undecodable_text",
             )
@@ -168,16 +191,19 @@ class _CardReader:
     def warn(self, field: str, message: str, code: str) -> None:
         self.warnings.append(Issue(field, message, code))
 
-    def label(self, group: str, kind: str, fallback: str) -> str:
-        custom = self.labels.get(group.upper()) if group and self.labels else None
-        return apple_label(custom, kind) if custom else fallback
+    def components(self, parts: list[str], count: int) -> list[str]:
+        """The first `count` components of N or ADR. In vCard 3.0 and 4.0 each is a comma
+        list, joined for the contract's single string (iOS writes middle names
+        `Richter,James`); vCard 2.1 has no lists."""
+        lists = not self.version.startswith("2")
+        return [
+            _joined_list(part) if lists and "," in part else unescape(part)
+            for part in parts[:count]
+        ]
 
-    def component(self, text: str) -> str:
-        """One component of N or ADR: in vCard 3.0 and 4.0 a comma list, joined for the
-        contract's single string (iOS writes the middle names `Richter,James`)."""
-        if "," not in text or self.version.startswith("2"):
-            return unescape(text)
-        return ", ".join(item.strip() for item in split_text_list(text) if item.strip())
+
+def _joined_list(text: str) -> str:
+    return ", ".join(item.strip() for item in split_text_list(text) if item.strip())
 
 
 Handler = Callable[[_CardReader, Params, str, str, int], None]
@@ -195,7 +221,7 @@ def _read_n(card: _CardReader, params: Params, value: str, group: str, line: int
     parts = split_unescaped(card.text(params, value, "name"), ";")
     parts += [""] * (5 - len(parts))
     draft.family_name, draft.given_name, draft.middle_name, draft.prefix, draft.suffix = (
-        card.component(part) for part in parts[:5]
+        card.components(parts, 5)
     )
 
 
@@ -235,7 +261,7 @@ def _read_bday(card: _CardReader, params: Params, value: str, group: str, line: 
 
 
 def _read_url(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
-    url = unescape(card.text(params, value, f"urls[{len(card.draft.urls)}]")).strip()
+    url = unescape(card.text(params, value, "urls", len(card.draft.urls))).strip()
     if _URL_SCHEME.match(url):
         card.draft.urls.append(url)
     elif url:
@@ -256,19 +282,21 @@ def _read_categories(card: _CardReader, params: Params, value: str, group: str, 
 
 def _read_email(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
     emails = card.draft.emails
-    address = unescape(card.text(params, value, f"emails[{len(emails)}]")).strip()
+    address = unescape(card.text(params, value, "emails", len(emails))).strip()
     if address[:7].lower() == "mailto:":
         address = address[7:].strip()
     if not address:
         return
-    emails.append(EmailDraft(address, card.label(group, EMAIL, email_label(params.types))))
+    emails.append(EmailDraft(address, email_label(params.types)))
+    if group:
+        card.grouped.append((emails[-1], group, EMAIL))
     if params.pref and params.pref < card.primary[0]:
         card.primary = (params.pref, len(emails) - 1)
 
 
 def _read_tel(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
     phones = card.draft.phones
-    text = unescape(card.text(params, value, f"phones[{len(phones)}]")).strip()
+    text = unescape(card.text(params, value, "phones", len(phones))).strip()
     extension = ""
     if params.value == "uri" or text[:4].lower() == "tel:":
         text, extension = strip_tel_uri(text)  # RFC 6350 6.4.1: `tel:+1-555-0123;ext=45`
@@ -276,23 +304,34 @@ def _read_tel(card: _CardReader, params: Params, value: str, group: str, line: i
     if marker and text.endswith(EXTENSION_SEPARATOR + marker):
         text, extension = text[: -len(EXTENSION_SEPARATOR + marker)].rstrip(), marker
     if text:
-        label = card.label(group, PHONE, phone_label(params.types))
-        phones.append(PhoneDraft(text, None, label, extension))
+        phones.append(PhoneDraft(text, None, phone_label(params.types), extension))
+        if group:
+            card.grouped.append((phones[-1], group, PHONE))
 
 
 def _read_adr(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
-    field = f"addresses[{len(card.draft.addresses)}]"
-    parts = split_unescaped(card.text(params, value, field), ";")
+    field = card.text(params, value, "addresses", len(card.draft.addresses))
+    parts = split_unescaped(field, ";")
     parts += [""] * (7 - len(parts))
-    box, extended, street, city, region, postcode, country = (
-        card.component(part) for part in parts[:7]
-    )
+    box, extended, street, city, region, postcode, country = card.components(parts, 7)
     # The contract has no PO box: it goes on the street's first line rather than be lost.
     street = "\n".join(line for line in (box.strip(), street) if line)
-    label = card.label(group, ADDRESS, address_label(params.types))
+    label = address_label(params.types)
     address = AddressDraft(label, street, extended, city, region, postcode, country)
     if not address.is_empty():
         card.draft.addresses.append(address)
+        if group:
+            card.grouped.append((address, group, ADDRESS))
+
+
+def _read_version(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    card.version = value.strip()
+
+
+def _read_label(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    if group:
+        text = unescape(card.text(params, value, "labels")).strip()
+        card.labels.setdefault(group.upper(), text)
 
 
 _HANDLERS: dict[str, Handler] = {
@@ -307,4 +346,6 @@ _HANDLERS: dict[str, Handler] = {
     "EMAIL": _read_email,
     "TEL": _read_tel,
     "ADR": _read_adr,
+    "VERSION": _read_version,
+    "X-ABLABEL": _read_label,
 }
