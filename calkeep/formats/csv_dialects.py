@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from calkeep.formats.csv_headers import fold_header
 from calkeep.formats.csv_mapping import (
     has_contact_evidence,
+    shown_columns,
     suggest_mapping,
     unique_headers,
     validate_mapping,
@@ -38,6 +39,10 @@ DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_CHARS = 64 * 1024
 _SNIFF_RECORDS = 30
 _SAMPLE_ROWS = 50
+_LONG_RECORD_LINES = 200
+# Far beyond any real export (Outlook writes 92 columns, Google about 90), low enough that
+# mapping every header stays well under a second.
+MAX_COLUMNS = 250_000
 
 
 Record = tuple[int, list[str]]  # (physical line where the record starts, cells)
@@ -81,7 +86,7 @@ def _read_csv(data: bytes, kind: str, mapping: dict[str, str] | None) -> ParsedF
         raise UnreadableFile(_not_contacts_message(columns, mapping is not None), "not_contacts")
     plan = build_plan(columns, applied, kind)
     plan.day_first = _default_day_first(kind, table.headers)
-    notices = list(table.notices)
+    notices = table.notices  # the record stream adds to it while rows are read
     if decoded.replaced:
         notices.append(
             f"{decoded.replaced} byte(s) could not be read as {decoded.encoding} and were "
@@ -149,12 +154,12 @@ def _paused_gc() -> Iterator[None]:
 
 def _default_day_first(kind: str, headers: list[str]) -> bool:
     """Outlook writes dates in the exporting PC's locale: month first in an English export."""
-    english = any(fold_header(h) in ("firstname", "lastname", "birthday") for h in headers)
+    english = any(fold_header(h) in ("firstname", "lastname", "birthday") for h in headers[:200])
     return not (kind == "outlook_csv" and english)
 
 
 def _not_contacts_message(columns: list[str], mapped_by_hand: bool) -> str:
-    shown = ", ".join(columns[:15]) + (", …" if len(columns) > 15 else "")
+    shown = shown_columns(columns)
     if mapped_by_hand:
         return (
             f"the column mapping assigns none of the columns ({shown}) to a name, "
@@ -177,12 +182,22 @@ def read_table(text: str) -> CsvTable:
     delimiter, text = _excel_separator_hint(text)
     delimiter = delimiter or detect_delimiter(text)
     _allow_long_fields(len(text))
-    records = _records(text, delimiter)
+    notices: list[str] = []
+    records = _records(text, delimiter, notices)
     header_line, headers = next(records, (0, []))
     if not headers:
         raise UnreadableFile("the file holds no rows", "empty_file")
+    if len(headers) > MAX_COLUMNS:
+        raise UnreadableFile(
+            f"the first row has {len(headers):,} columns; a contact export has at most a few "
+            "hundred, so this is not a contact list (or its columns are not separated by "
+            "commas, semicolons or tabs)",
+            "too_many_columns",
+        )
     sample = list(itertools.islice(records, _SAMPLE_ROWS))
-    table = CsvTable(delimiter, [h.strip().lstrip("\ufeff") for h in headers], sample, records)
+    table = CsvTable(
+        delimiter, [h.strip().lstrip("\ufeff") for h in headers], sample, records, notices
+    )
     if header_line > 1:
         table.notices.append(f"the first {header_line - 1} line(s) were blank and skipped")
     return table
@@ -221,36 +236,34 @@ class _LineCounter:
         return line
 
 
-def _records(text: str, delimiter: str) -> Iterator[Record]:
+def _records(text: str, delimiter: str, notices: list[str]) -> Iterator[Record]:
+    """(line, cells) of each non-blank record. A record that runs over many lines almost
+    always means a quote that is never closed: the rest of the file became one cell."""
     if text.count("\r") == text.count("\r\n"):
-        yield from _records_without_bare_cr(text, delimiter)
-        return
-    lines = _LineCounter(text)
+        lines: Iterator[str] = io.StringIO(text, newline="")
+        counter = None
+    else:
+        counter = _LineCounter(text)
+        lines = counter
     reader = csv.reader(lines, delimiter=delimiter)
     while True:
-        start = lines.breaks + 1
+        # Without bare CRs every line the csv module reads ends in one LF, and its own
+        # line count is the physical one (the faster path).
+        start = (counter.breaks if counter else reader.line_num) + 1
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error:
             continue  # the csv module has already moved past the broken line
+        end = counter.breaks if counter else reader.line_num
+        if end - start > _LONG_RECORD_LINES:
+            notices.append(
+                f"the record starting on line {start} runs over {end - start + 1:,} lines: a "
+                'quote (") in it is probably never closed, so the lines after it were read '
+                "as part of one cell"
+            )
         if "".join(cells).strip():  # blank rows (`,,,`) are skipped
-            yield start, cells
-
-
-def _records_without_bare_cr(text: str, delimiter: str) -> Iterator[Record]:
-    """The common case, faster: every line the csv module reads ends in one LF."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            continue
-        if "".join(cells).strip():
             yield start, cells
 
 

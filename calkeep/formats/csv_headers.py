@@ -393,9 +393,16 @@ THUNDERBIRD_MARKERS = (
 )
 
 
+_ASCII_PUNCTUATION = str.maketrans(
+    "", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum())
+)
+
+
 @lru_cache(maxsize=65536)
 def fold_header(header: str) -> str:
     """`E-Mail-Adresse ` -> `emailadresse`: no case, accents, spaces or punctuation."""
+    if header.isascii():  # the common case, in C: files can have 200,000 columns
+        return header.lower().translate(_ASCII_PUNCTUATION)
     decomposed = unicodedata.normalize("NFKD", header.casefold())
     return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
 

@@ -145,7 +145,7 @@ def validate_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, s
             )
         name = by_folded.get(column.strip().casefold())
         if name is None:
-            shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+            shown = shown_columns(names)
             raise UnreadableFile(
                 f"the column mapping names the column {column!r}, which this file does not "
                 f"have (its columns: {shown})",
@@ -159,6 +159,12 @@ def validate_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, s
             )
         checked[name] = canonical
     return checked
+
+
+def shown_columns(columns: list[str], limit: int = 15) -> str:
+    """Column names for a message: the first few, each cut to a readable length."""
+    names = [name if len(name) <= 40 else name[:39] + "…" for name in columns[:limit]]
+    return ", ".join(names) + (", …" if len(columns) > limit else "")
 
 
 def headers_signature(headers: list[str]) -> str:
