@@ -79,9 +79,14 @@ def lex_cards(lines: list[str]) -> list[RawCard]:
     start = 0
     soft = False  # the open QP value ended in a soft line break
     for number, line in enumerate(lines, 1):
-        if soft:
-            if not _is_end(line):
-                soft = _append_qp(more, line)
+        if soft and more is not None:
+            if line[:1] not in "Ee" or not _is_end(line):
+                # Inline: Outlook notes are thousands of soft-broken lines.
+                if line.endswith("="):
+                    more.append(line[:-1])
+                else:
+                    more.append(line)
+                    soft = len(line) >= 2 and line[-2] == "=" and line[-1] in _HEX
                 continue
             soft = False
         if not line:
@@ -124,8 +129,12 @@ def lex_cards(lines: list[str]) -> list[RawCard]:
         more = None
         start = number
         if (name == "BEGIN" or name == "END") and value.strip().upper() == "VCARD":
-            card, depth = _card_boundary(cards, card, depth, name, previous, number)
-            props = card.props if depth == 1 and card is not None else None
+            if name == "END" and depth == 1 and card is not None:
+                card.status = CLOSED  # the common case, inline
+                card, props, depth = None, None, 0
+            else:
+                card, depth = _card_boundary(cards, card, depth, name, previous, number)
+                props = card.props if depth == 1 and card is not None else None
             name = ""
         elif mode == ENCODING_QP and _ends_soft(value):
             more = [_strip_soft(value)]
@@ -168,7 +177,12 @@ def _parse_head(head: str) -> tuple[str, str]:
 
 
 def _mode(params: str) -> str:
-    mode = parse_params(params).encoding
+    # Only the encoding matters here: skip parsing what cannot name one.
+    upper = params.upper()
+    if "QUOTED" in upper or "BASE64" in upper or "ENCODING" in upper or ";B" in upper:
+        mode = parse_params(params).encoding
+    else:
+        mode = ""
     if len(params) <= 200:
         if len(_mode_cache) >= _CACHE_LIMIT:
             _mode_cache.clear()

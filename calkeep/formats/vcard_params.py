@@ -8,6 +8,7 @@ Parameters come in three dialects that real files mix freely: vCard 2.1 bare val
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import NamedTuple
 
 ENCODING_QP = "qp"
@@ -19,6 +20,7 @@ _TEXT_ESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", ":": ":", "\\": "\\"}
 _TEXT_ESCAPE = re.compile(r"\\([nN,;:\\])")
 _CARET_ESCAPE = re.compile(r"\^([n'^])")
 _CARETS = {"n": "\n", "'": '"', "^": "^"}
+_MAX_PARAMS = 256
 _NOT_TYPES = {"quoted-printable", "base64", "b", "8bit", "7bit"}
 
 
@@ -61,7 +63,7 @@ def parse_params(text: str) -> Params:
 
 
 def _parse(text: str) -> Params:
-    raw = _PARAM.findall(text) if '"' in text else text.split(";")
+    raw = _raw_params(text)
     types: list[str] = []
     other: list[tuple[str, str]] = []
     pref, encoding, charset, value_type = 0, "", "", ""
@@ -97,6 +99,14 @@ def _parse(text: str) -> Params:
         elif key:
             other.append((key, value))
     return Params(tuple(types), pref, encoding, charset, value_type, tuple(other))
+
+
+def _raw_params(text: str) -> list[str]:
+    """The `;`-separated parameters, at most _MAX_PARAMS of them: a real property has a
+    handful, and a line with millions is hostile input that must not cost seconds."""
+    if '"' not in text:
+        return text.split(";", _MAX_PARAMS)[:_MAX_PARAMS]
+    return [match[0] for match in islice(_PARAM.finditer(text), _MAX_PARAMS)]
 
 
 def _encoding(value: str) -> str:

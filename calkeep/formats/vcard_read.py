@@ -52,6 +52,8 @@ _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{1,30}:\S")
 # Google's all-contacts system group, which Android and Google exports write as a category
 # on every card; it is not a user's label (EXPECTED.md "Tags").
 _SYSTEM_GROUPS = {"my contacts", "mycontacts", "* my contacts", "* mycontacts"}
+# A contact with more categories than this is hostile input, not an address book entry.
+MAX_TAGS = 1000
 # The writer appends the extension to the number for other readers, and marks it so.
 EXTENSION_PARAM = "X-CALKEEP-EXT"
 EXTENSION_SEPARATOR = " ext. "
@@ -137,6 +139,19 @@ def _read_row(card: RawCard, source: SourceText) -> ParsedRow:
 
 class _CardReader:
     """The properties of one card -> a ContactDraft and its warnings."""
+
+    __slots__ = (
+        "card",
+        "draft",
+        "grouped",
+        "labels",
+        "notes",
+        "plain",
+        "primary",
+        "source",
+        "version",
+        "warnings",
+    )
 
     def __init__(self, card: RawCard, source: SourceText) -> None:
         self.card = card
@@ -274,10 +289,17 @@ def _read_url(card: _CardReader, params: Params, value: str, group: str, line: i
 
 
 def _read_categories(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
-    for tag in split_text_list(card.text(params, value, "tags")):
-        tag = tag.strip()
+    tags = card.draft.tags
+    items = split_unescaped(card.text(params, value, "tags"), ",")
+    room = MAX_TAGS - len(tags)
+    if len(items) > room:
+        card.warn(
+            "tags", f"line {line}: only the first {MAX_TAGS} categories were kept", "tags_cut"
+        )
+    for item in items[: max(room, 0)]:
+        tag = unescape(item).strip()
         if tag and tag.casefold() not in _SYSTEM_GROUPS:
-            card.draft.tags.append(tag)
+            tags.append(tag)
 
 
 def _read_email(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import charset_normalizer
 
@@ -72,12 +71,34 @@ _CHARSET_PARAM = re.compile(rb"[;:]CHARSET=\"?([A-Za-z0-9_.\-]{1,40})", re.IGNOR
 _LEGACY_CANDIDATES = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp932", "gbk", "big5")
 
 
-@dataclass(frozen=True)
 class SourceText:
-    text: str
-    encoding: str  # the file's encoding, for the user ("utf-8", "windows-1252", "shift_jis")
-    raw_bytes: bool  # True: `text` holds the file's bytes one character per byte (latin-1)
-    fallback: str  # codec for 8-bit bytes that are not UTF-8 and declare no CHARSET
+    """The file as text to lex, and what value decoding needs to know about it. The legacy
+    charset guess is made only when a value needs it (random binary input never does)."""
+
+    def __init__(self, data: bytes, text: str, encoding: str, raw_bytes: bool) -> None:
+        self.data = data
+        self.text = text
+        # True: `text` holds the file's bytes one character per byte (latin-1 decoding).
+        self.raw_bytes = raw_bytes
+        self._encoding = encoding  # "" until asked for: a legacy file's is a guess
+
+    @cached_property
+    def fallback(self) -> str:
+        """Codec for 8-bit bytes that are not UTF-8 and declare no CHARSET."""
+        declared = declared_legacy_codec(self.data)
+        if declared or not self.raw_bytes:
+            # QP bytes without a CHARSET in a UTF-8 file still need a legacy guess: the
+            # file's first declared legacy charset is the best evidence there is.
+            return declared or "cp1252"
+        return guess_legacy_codec(self.data)
+
+    @property
+    def encoding(self) -> str:
+        """The file's encoding, for the user ("utf-8", "windows-1252", "shift_jis")."""
+        if not self._encoding:
+            name = declared_legacy_name(self.data) or _mostly_utf8_name(self.data)
+            self._encoding = reported_name(name or self.fallback)
+        return self._encoding
 
 
 def decode_source(data: bytes) -> SourceText:
@@ -88,26 +109,18 @@ def decode_source(data: bytes) -> SourceText:
     for bom, name in _BOMS:
         if data.startswith(bom):
             text = data[len(bom) :].decode(name, errors="replace")
-            return _whole(text, name, data)
+            return SourceText(data, _clean(text), reported_name(name), raw_bytes=False)
     wide = sniff_utf16(data)
     if wide:
-        return _whole(data.decode(wide, errors="replace"), wide, data)
+        text = data.decode(wide, errors="replace")
+        return SourceText(data, _clean(text), reported_name(wide), raw_bytes=False)
     try:
-        return _whole(data.decode("utf-8"), "utf-8", data)
+        return SourceText(data, _clean(data.decode("utf-8")), "utf-8", raw_bytes=False)
     except UnicodeDecodeError:
         pass
-    fallback = declared_legacy_codec(data) or guess_legacy_codec(data)
-    reported = declared_legacy_name(data) or _mostly_utf8_name(data) or fallback
-    return SourceText(
-        _clean(data.decode("latin-1")), reported_name(reported), raw_bytes=True, fallback=fallback
-    )
-
-
-def _whole(text: str, encoding: str, data: bytes) -> SourceText:
-    # QP bytes without a CHARSET in a UTF-8 file still need a legacy guess: the first
-    # declared legacy charset of the file is the best evidence there is.
-    fallback = declared_legacy_codec(data) or "cp1252"
-    return SourceText(_clean(text), reported_name(encoding), raw_bytes=False, fallback=fallback)
+    # Files joined from several exports carry UTF-8 BOMs before later BEGIN:VCARD lines.
+    text = data.replace(codecs.BOM_UTF8, b"").decode("latin-1")
+    return SourceText(data, text, "", raw_bytes=True)
 
 
 def _clean(text: str) -> str:
@@ -149,18 +162,25 @@ def declared_legacy_codec(data: bytes) -> str | None:
 def guess_legacy_codec(data: bytes) -> str:
     """A legacy charset for 8-bit bytes that declare none: charset-normalizer among the usual
     candidates when there is enough text to judge, else cp1252 (Outlook, Windows mailers)."""
-    sample = b"\n".join(line for line in data.split(b"\n") if not line.isascii())[:65536]
-    if sum(1 for byte in sample if byte > 0x7F) < 32:
-        return "cp1252"
-    best = charset_normalizer.from_bytes(sample, cp_isolation=list(_LEGACY_CANDIDATES)).best()
-    return codec_for(best.encoding) or "cp1252" if best is not None else "cp1252"
+    sample = bytearray()
+    for line in data.split(b"\n"):
+        if not line.isascii():
+            sample += line + b"\n"
+            if len(sample) >= 65536:
+                break
+    if len(sample) - len(sample.decode("latin-1").encode("ascii", "ignore")) < 32:
+        return "cp1252"  # too few 8-bit bytes for a statistical guess
+    best = charset_normalizer.from_bytes(bytes(sample), cp_isolation=list(_LEGACY_CANDIDATES))
+    match = best.best()
+    return (codec_for(match.encoding) or "cp1252") if match is not None else "cp1252"
 
 
 def _mostly_utf8_name(data: bytes) -> str | None:
     """A UTF-8 file with a few broken bytes (cut or badly joined) is still a UTF-8 file."""
     text = data.decode("utf-8", errors="replace")
     broken = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
-    good = sum(1 for ch in text if ord(ch) > 0x7F) - text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    good = non_ascii - text.count("\ufffd")
     return "utf-8" if good > 0 and good >= 4 * broken else None
 
 
