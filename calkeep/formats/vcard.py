@@ -8,5 +8,6 @@ unchanged. See vcard_read.py and vcard_write.py.
 from __future__ import annotations
 
 from calkeep.formats.vcard_read import parse_vcard
+from calkeep.formats.vcard_write import write_vcard, write_vcards
 
-__all__ = ["parse_vcard"]
+__all__ = ["parse_vcard", "write_vcard", "write_vcards"]
