@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from calkeep.formats.csv_headers import fold_header
 from calkeep.formats.csv_mapping import (
     has_contact_evidence,
+    looks_like_email,
+    looks_like_phone,
     shown_columns,
     suggest_mapping,
     unique_headers,
@@ -58,6 +60,7 @@ class CsvTable:
     sample: list[Record]  # the first records, for mapping suggestions
     rest: Iterator[Record]
     notices: list[str] = field(default_factory=list)
+    header_line: int = 1
 
     def records(self) -> Iterator[Record]:
         """Every record, once."""
@@ -76,7 +79,15 @@ def read_csv(data: bytes, *, kind: str, mapping: dict[str, str] | None = None) -
 
 def _read_csv(data: bytes, kind: str, mapping: dict[str, str] | None) -> ParsedFile:
     decoded = decode_bytes(data)
+    if decoded.text.lstrip("\ufeff \t\r\n")[:11].upper() == "BEGIN:VCARD":
+        raise UnreadableFile(
+            "this is a vCard file, not a CSV file: import it as vCard (or let the format be "
+            "detected)",
+            "wrong_format",
+        )
     table = read_table(decoded.text)
+    if header_is_data(table.headers):
+        table = _without_header(table)
     columns = unique_headers(table.headers)
     if mapping is not None:
         applied = validate_mapping(mapping, table.headers)
@@ -94,6 +105,22 @@ def _read_csv(data: bytes, kind: str, mapping: dict[str, str] | None) -> ParsedF
         )
     rows = _read_rows(table, plan, notices)
     return ParsedFile(kind, decoded.encoding, rows, notices, columns, applied, table.delimiter)
+
+
+def header_is_data(headers: list[str]) -> bool:
+    """A list of addresses exported without a header row: its first row holds an email
+    address or a phone number where column names should be."""
+    return any(looks_like_email(h) or looks_like_phone(h) for h in headers[:200])
+
+
+def _without_header(table: CsvTable) -> CsvTable:
+    names = [f"Column {i}" for i in range(1, len(table.headers) + 1)]
+    table.notices.append(
+        "the first row holds contact data, not column names: it was imported as a contact, "
+        "and the columns are called Column 1, Column 2, …"
+    )
+    sample = [(table.header_line, table.headers), *table.sample]
+    return CsvTable(table.delimiter, names, sample, table.rest, table.notices)
 
 
 def _read_rows(table: CsvTable, plan: ColumnPlan, notices: list[str]) -> list[ParsedRow]:
@@ -196,7 +223,12 @@ def read_table(text: str) -> CsvTable:
         )
     sample = list(itertools.islice(records, _SAMPLE_ROWS))
     table = CsvTable(
-        delimiter, [h.strip().lstrip("\ufeff") for h in headers], sample, records, notices
+        delimiter,
+        [h.strip().lstrip("\ufeff") for h in headers],
+        sample,
+        records,
+        notices,
+        header_line,
     )
     if header_line > 1:
         table.notices.append(f"the first {header_line - 1} line(s) were blank and skipped")

@@ -93,16 +93,21 @@ def _prefix_or_job_title(values: list[str]) -> str:
 def _key_from_values(values: list[str]) -> str:
     if not values:
         return ""
-    emails = sum(1 for v in values if _EMAIL_SHAPE.match(v))
+    emails = sum(1 for v in values if looks_like_email(v))
     if emails >= len(values) * _SAMPLE_SHARE:
         return "email"
-    phones = sum(1 for v in values if _looks_like_phone(v))
+    phones = sum(1 for v in values if looks_like_phone(v))
     if phones >= len(values) * _SAMPLE_SHARE:
         return "phone"
     return ""
 
 
-def _looks_like_phone(value: str) -> bool:
+def looks_like_email(value: str) -> bool:
+    return bool(_EMAIL_SHAPE.match(value.strip()))
+
+
+def looks_like_phone(value: str) -> bool:
+    value = value.strip()
     if not _PHONE_SHAPE.match(value) or _DATE_SHAPE.match(value):
         return False
     digits = sum(ch.isdigit() for ch in value)

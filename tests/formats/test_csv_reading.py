@@ -219,3 +219,17 @@ def test_csv_shaped_noise_never_crashes(rows: list[list[str]]) -> None:
     data = ("\n".join(",".join(row) for row in [["Name", "Email", "Phone"], *rows])).encode()
     with contextlib.suppress(UnreadableFile):
         read(data)
+
+
+def test_a_plain_list_of_addresses_without_header_is_read_from_its_first_row() -> None:
+    parsed = read(b"\nann@example.com,Ann Lee\nbob@example.com,Bob\n")
+    assert parsed.headers == ["Column 1", "Column 2"]
+    assert parsed.mapping == {"Column 1": "email", "Column 2": ""}
+    assert [(row.row, row.line) for row in parsed.rows] == [(1, 2), (2, 3)]
+    assert any("not column names" in notice for notice in parsed.notices)
+
+
+def test_a_vcard_given_as_csv_is_refused_with_a_hint() -> None:
+    with pytest.raises(UnreadableFile) as raised:
+        read_csv(b"BEGIN:VCARD\r\nFN:Ann\r\nEND:VCARD\r\n", kind="outlook_csv")
+    assert raised.value.code == "wrong_format"
