@@ -125,7 +125,6 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve straight from the app folders: no collectstatic step before `calkeep run`.
 WHITENOISE_USE_FINDERS = True

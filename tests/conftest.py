@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.test import Client
 
 from calkeep.accounts.models import Membership, Plan, Role, Workspace
@@ -94,3 +95,14 @@ def make_contact(workspace: Workspace) -> Any:
         return create_contact(ws or workspace, owner, contact_values(**values))
 
     return make
+
+
+@pytest.fixture
+def run_worker() -> Any:
+    """Run the real task worker until the queue is empty. Tests that use it take
+    `transactional_db`: the worker closes connections left inside a transaction."""
+
+    def run() -> None:
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+    return run

@@ -44,7 +44,9 @@ def test_installed_command_passes_the_corpus_checker_on_one_file(tmp_path: Path)
     exe = Path(sys.executable).with_name("calkeep")
     if not exe.exists():
         exe = Path(shutil.which("calkeep") or "calkeep")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     env["CALKEEP_DATA_DIR"] = str(tmp_path / "data")
     name = "monica_multicard-empty-fn.vcf"
     subprocess.run([exe, "init"], env=env, cwd=tmp_path, check=True, capture_output=True)

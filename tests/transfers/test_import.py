@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 
 from calkeep import cli
 from calkeep.accounts.models import Membership, Workspace
@@ -153,19 +152,17 @@ def test_commit_writes_a_change_record_per_contact(
 
 
 def test_committing_the_same_dry_run_twice_does_nothing_the_second_time(
-    viewer: Membership, django_capture_on_commit_callbacks: Any
+    transactional_db: Any, viewer: Membership, run_worker: Any
 ) -> None:
     run, _ = start_import(
         viewer, "a.csv", google_csv("Ana,,Lima,,,ana@example.com,,,"), ImportOptions()
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert queue_commit(run, "skip") is True
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    assert queue_commit(run, "skip") is True
+    run_worker()
     run.refresh_from_db()
     assert run.status == ImportRun.Status.COMMITTED
-    with django_capture_on_commit_callbacks(execute=True):
-        assert queue_commit(run, "skip") is False
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    assert queue_commit(run, "skip") is False
+    run_worker()
     assert Contact.objects.count() == 1
     assert actions.commit_run(run.pk) is None
 
@@ -210,7 +207,10 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any, s
     ("content", "message"),
     [
         (b"", "empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256)) * 4, "binary"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256)) * 4,
+            "PNG image",
+        ),
         (b"Date,Amount,SKU\n2024-01-02,19.99,A-100\n2024-01-03,5.00,B-7\n", "Date"),
         (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEMAIL:ana@exa", "END:VCARD"),
     ],
@@ -237,7 +237,7 @@ def test_a_file_over_the_cap_is_refused_before_parsing(
     )
     status, document, err = run_cli(capsys, str(path), "--workspace", "acme", "--json")
     assert status == 2
-    assert "split" in document["error"]["message"]
+    assert "Split it into smaller files" in document["error"]["message"]
     assert "10,485,760" in err
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -41,13 +40,12 @@ def test_upload_shows_a_dry_run_and_writes_no_contact(admin_client: Client) -> N
 
 
 def test_commit_runs_in_the_worker_and_the_page_shows_the_result(
-    admin_client: Client, django_capture_on_commit_callbacks: Any
+    transactional_db: Any, admin_client: Client, run_worker: Any
 ) -> None:
     upload(admin_client, VCARD)
     run = ImportRun.objects.get()
     url = reverse("transfers:commit", kwargs={"ws": "acme", "run_id": run.pk})
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, {"strategy": "skip", "action": "commit"})
+    response = admin_client.post(url, {"strategy": "skip", "action": "commit"})
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.status == ImportRun.Status.QUEUED
@@ -55,7 +53,7 @@ def test_commit_runs_in_the_worker_and_the_page_shows_the_result(
         reverse("transfers:progress", kwargs={"ws": "acme", "run_id": run.pk})
     )
     assert 'hx-trigger="every 1s"' in progress.content.decode()
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    run_worker()
     run.refresh_from_db()
     assert run.status == ImportRun.Status.COMMITTED
     assert sorted(Contact.objects.values_list("display_name", flat=True)) == ["Ana Lima", "Bo Chen"]

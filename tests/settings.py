@@ -1,0 +1,14 @@
+"""Settings for the test suite: the app's own settings, with runtime data in a temporary
+folder (tests never write to ./var or beside the corpus)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ["CALKEEP_DATA_DIR"] = tempfile.mkdtemp(prefix="calkeep-tests-")
+os.environ.setdefault("CALKEEP_SECRET_KEY", "tests-only-secret-key-not-for-production-0123456789")
+
+from calkeep.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
