@@ -206,8 +206,8 @@ def read_table(text: str) -> CsvTable:
         raise UnreadableFile("the file is empty", "empty_file")
     if "\n" not in text and "\r" in text:
         text = text.replace("\r", "\n")  # classic Mac OS line ends
-    delimiter, text = _excel_separator_hint(text)
-    delimiter = delimiter or detect_delimiter(text)
+    hinted, text = _excel_separator_hint(text)
+    delimiter = hinted or detect_delimiter(text)
     _allow_long_fields(len(text))
     notices: list[str] = []
     records = _records(text, delimiter, notices)
@@ -230,17 +230,19 @@ def read_table(text: str) -> CsvTable:
         notices,
         header_line,
     )
-    if header_line > 1:
-        table.notices.append(f"the first {header_line - 1} line(s) were blank and skipped")
+    blank = header_line - 1 - (1 if hinted else 0)
+    if blank > 0:
+        table.notices.append(f"the first {blank} line(s) were blank and skipped")
     return table
 
 
 def _excel_separator_hint(text: str) -> tuple[str | None, str]:
-    """Excel's `sep=;` first line names the delimiter and is not the header."""
+    """Excel's `sep=;` first line names the delimiter and is not the header. It is blanked
+    rather than cut, so line numbers still match the file."""
     first, newline, rest = text.partition("\n")
     hint = first.strip()
     if hint.lower().startswith("sep=") and len(hint) == 5:
-        return hint[4], rest if newline else ""
+        return hint[4], newline + rest
     return None, text
 
 

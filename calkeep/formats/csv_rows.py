@@ -21,7 +21,6 @@ from calkeep.formats.draft import AddressDraft, ContactDraft, EmailDraft, Issue,
 from calkeep.lib.dates import format_birthday
 
 _FORMULA_STARTS = frozenset("=+-@\t\r")
-GOOGLE_MULTI = " ::: "
 # Google's all-contacts and starred system groups are not labels a person made.
 GOOGLE_SYSTEM_GROUPS = frozenset({"mycontacts", "starred"})
 _FIRST_WINS = (

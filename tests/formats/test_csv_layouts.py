@@ -251,3 +251,38 @@ def test_thunderbird_birthday_without_year_is_month_and_day() -> None:
     values.update({"Display Name": "No Year", "Birth Month": "2", "Birth Day": "29"})
     draft = only_draft(read(csv_bytes([THUNDERBIRD_HEADER, list(values.values())])))
     assert draft.birthday == "--02-29"
+
+
+def test_google_layout_with_a_name_column_carries_every_contract_field() -> None:
+    # The layout CalKeep's own CSV export can use for a lossless export -> import.
+    header = ["Name", "Name Prefix", "First Name", "Middle Name", "Last Name", "Name Suffix",
+              "Organization Name", "Organization Department", "Organization Title", "Birthday",
+              "Notes", "Labels", "E-mail 1 - Label", "E-mail 1 - Value", "E-mail 2 - Label",
+              "E-mail 2 - Value", "Phone 1 - Label", "Phone 1 - Value", "Address 1 - Label",
+              "Address 1 - Street", "Address 1 - Extended Address", "Address 1 - City",
+              "Address 1 - Region", "Address 1 - Postal Code", "Address 1 - Country",
+              "Website 1 - Value"]  # fmt: skip
+    row = ["Dr. Ann Lee", "Dr.", "Ann", "B.", "Lee", "PhD", "Lee & Co", "R&D", "CTO",
+           "1980-02-29", "Line one\nLine two", "VIP ::: Board", "work", "ann@lee.example",
+           "* Private inbox", "ann@home.example", "Home Fax", "'+1 202 555 0123",
+           "Summer house", "1 Shore Rd", "Unit 4", "Bar Harbor", "ME", "04609", "US",
+           "https://lee.example"]  # fmt: skip
+    draft = only_draft(read(csv_bytes([header, row])))
+    assert draft.to_dict() | {"phones": None} == {
+        "display_name": "Dr. Ann Lee", "prefix": "Dr.", "given_name": "Ann",
+        "middle_name": "B.", "family_name": "Lee", "suffix": "PhD", "organization": "Lee & Co",
+        "department": "R&D", "title": "CTO", "birthday": "1980-02-29",
+        "notes": "Line one\nLine two", "tags": ["VIP", "Board"],
+        "urls": ["https://lee.example"],
+        "emails": [
+            {"value": "ann@lee.example", "label": "work", "primary": False},
+            {"value": "ann@home.example", "label": "Private inbox", "primary": True},
+        ],
+        "phones": None,
+        "addresses": [{"label": "Summer house", "street": "1 Shore Rd", "extended": "Unit 4",
+                       "city": "Bar Harbor", "region": "ME", "postcode": "04609",
+                       "country": "US"}],
+    }  # fmt: skip
+    assert [(p.raw, p.label, p.e164) for p in draft.phones] == [
+        ("+1 202 555 0123", "Home Fax", "+12025550123")
+    ]

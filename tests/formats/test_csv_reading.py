@@ -67,6 +67,7 @@ def test_excel_separator_hint_line_is_honoured() -> None:
     parsed = read(b"sep=;\r\nName;Email\r\nAnn;ann@example.com\r\n")
     assert parsed.delimiter == ";"
     assert only_draft(parsed).display_name == "Ann"
+    assert (parsed.rows[0].line, parsed.notices) == (3, [])
 
 
 def test_quoted_cells_keep_line_breaks_tabs_and_quotes() -> None:
