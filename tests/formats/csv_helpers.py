@@ -20,8 +20,12 @@ def csv_bytes(
     quote_all: bool = False,
 ) -> bytes:
     out = io.StringIO()
-    quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
-    writer = csv.writer(out, delimiter=delimiter, lineterminator=newline, quoting=quoting)
+    writer = csv.writer(
+        out,
+        delimiter=delimiter,
+        lineterminator=newline,
+        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
+    )
     writer.writerows(rows)
     return out.getvalue().encode(encoding)
 
