@@ -78,7 +78,11 @@ def lex_cards(lines: list[str]) -> list[RawCard]:
     more: list[str] | None = None
     start = 0
     soft = False  # the open QP value ended in a soft line break
+    skip = 0  # folded lines already joined to a header by _unfold_ahead
     for number, line in enumerate(lines, 1):
+        if skip:
+            skip -= 1
+            continue
         if soft and more is not None:
             if line[:1] not in "Ee" or not _is_end(line):
                 # Inline: Outlook notes are thousands of soft-broken lines.
@@ -104,6 +108,11 @@ def lex_cards(lines: list[str]) -> list[RawCard]:
                     more.append(line[1:])
             continue
         colon = line.find(":")
+        if (colon < 0 or line.find('"', 0, colon) >= 0) and _folded_next(lines, number):
+            # RFC 6350 3.2 allows a fold anywhere, also inside the name or a quoted
+            # parameter: join the folded lines before reading the header.
+            line, skip = _unfold_ahead(lines, number)
+            colon = line.find(":")
         semi = line.find(";", 0, colon)
         head = line[:semi] if semi >= 0 else line[:colon]
         known = _head_cache.get(head) or _parse_head(head) if colon > 0 else _NOT_A_HEAD
@@ -198,6 +207,21 @@ def _split_quoted(line: str, semi: int, colon: int) -> tuple[str, int]:
     if end < len(line) and line[end] == ":":
         colon = end
     return line[semi:colon], colon
+
+
+def _folded_next(lines: list[str], number: int) -> bool:
+    """Whether the line after line `number` (1-based) continues it."""
+    return number < len(lines) and lines[number][:1] in (" ", "\t") and lines[number] != ""
+
+
+def _unfold_ahead(lines: list[str], number: int) -> tuple[str, int]:
+    """Line `number` joined with the folded lines after it, and how many were joined."""
+    parts = [lines[number - 1]]
+    index = number
+    while index < len(lines) and lines[index][:1] in (" ", "\t") and lines[index]:
+        parts.append(lines[index][1:])
+        index += 1
+    return "".join(parts), index - number
 
 
 def _is_end(line: str) -> bool:
