@@ -12,3 +12,10 @@ os.environ.setdefault("CALKEEP_SECRET_KEY", "tests-only-secret-key-not-for-produ
 from calkeep.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not Django's shared in-memory database: browser tests run the server and the
+    # task worker in threads, and shared-cache memory databases lock whole tables.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(os.environ["CALKEEP_DATA_DIR"], "test.sqlite3")
+    }  # noqa: F405
