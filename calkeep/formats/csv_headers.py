@@ -525,19 +525,17 @@ def match_google_header(header: str) -> str | None:
 
 def layout_scores(headers: list[str]) -> dict[str, int]:
     """How many headers are each layout's own: the basis of telling the CSV kinds apart."""
-    scores = {"google": 0, "outlook": 0, "apple": 0, "thunderbird": 0, "known": 0}
+    scores = {"google": 0, "outlook": 0, "apple": 0, "thunderbird": 0}
     for header in headers:
         text = header.strip().lstrip("\ufeff")
         if _GOOGLE_GROUP.match(text) or fold_header(text) == "groupmembership":
             scores["google"] += 1
         folded = fold_header(repair_mojibake(text))
-        bare = skeleton(text)
-        outlook_skeletons = _outlook_marker_skeletons()
-        if folded in _OUTLOOK_MARKERS or (not text.isascii() and bare in outlook_skeletons):
+        garbled = not text.isascii() and skeleton(text) in _outlook_marker_skeletons()
+        if folded in _OUTLOOK_MARKERS or garbled:
             scores["outlook"] += 1
         scores["apple"] += folded in _APPLE_MARKERS
         scores["thunderbird"] += folded in _THUNDERBIRD_MARKERS
-        scores["known"] += match_header(text) is not None
     return scores
 
 
