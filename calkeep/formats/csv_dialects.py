@@ -42,6 +42,7 @@ _SNIFF_CHARS = 64 * 1024
 _SNIFF_RECORDS = 30
 _SAMPLE_ROWS = 50
 _LONG_RECORD_LINES = 200
+_PREAMBLE_RECORDS = 10
 # Far beyond any real export (Outlook writes 92 columns, Google about 90), low enough that
 # mapping every header stays well under a second.
 MAX_COLUMNS = 250_000
@@ -88,11 +89,13 @@ def _read_csv(data: bytes, kind: str, mapping: dict[str, str] | None) -> ParsedF
     table = read_table(decoded.text)
     if header_is_data(table.headers):
         table = _without_header(table)
-    columns = unique_headers(table.headers)
     if mapping is not None:
         applied = validate_mapping(mapping, table.headers)
     else:
         applied = suggest_mapping(table.headers, [cells for _, cells in table.sample], kind)
+        if not has_contact_evidence(applied):
+            table, applied = _header_after_preamble(table, kind) or (table, applied)
+    columns = unique_headers(table.headers)
     if not has_contact_evidence(applied):
         raise UnreadableFile(_not_contacts_message(columns, mapping is not None), "not_contacts")
     plan = build_plan(columns, applied, kind)
@@ -121,6 +124,26 @@ def _without_header(table: CsvTable) -> CsvTable:
     )
     sample = [(table.header_line, table.headers), *table.sample]
     return CsvTable(table.delimiter, names, sample, table.rest, table.notices)
+
+
+def _header_after_preamble(table: CsvTable, kind: str) -> tuple[CsvTable, dict[str, str]] | None:
+    """Some exports put a note above the column names (LinkedIn's `Notes:` paragraph):
+    look for the header among the first few records."""
+    for position, (line, cells) in enumerate(table.sample[:_PREAMBLE_RECORDS]):
+        if len(cells) < 2:
+            continue
+        rest = table.sample[position + 1 :]
+        mapping = suggest_mapping(cells, [c for _, c in rest], kind)
+        if has_contact_evidence(mapping):
+            headers = [h.strip().lstrip("\ufeff") for h in cells]
+            table.notices.append(
+                f"the {line - table.header_line} line(s) above the column names on line "
+                f"{line} were skipped"
+            )
+            return CsvTable(
+                table.delimiter, headers, rest, table.rest, table.notices, line
+            ), mapping
+    return None
 
 
 def _read_rows(table: CsvTable, plan: ColumnPlan, notices: list[str]) -> list[ParsedRow]:

@@ -234,3 +234,18 @@ def test_a_vcard_given_as_csv_is_refused_with_a_hint() -> None:
     with pytest.raises(UnreadableFile) as raised:
         read_csv(b"BEGIN:VCARD\r\nFN:Ann\r\nEND:VCARD\r\n", kind="outlook_csv")
     assert raised.value.code == "wrong_format"
+
+
+def test_a_note_above_the_column_names_is_skipped() -> None:
+    data = (
+        b'Notes:\n"When exporting your connection data, some email addresses may be missing."\n'
+        b"\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        b"Ann,Lee,https://www.linkedin.com/in/annlee,ann@example.com,Acme,CTO,01 Jan 2024\n"
+    )
+    parsed = read(data)
+    draft = only_draft(parsed)
+    assert (parsed.rows[0].row, parsed.rows[0].line) == (1, 5)
+    assert (draft.given_name, draft.emails[0].value, draft.title) == ("Ann", "ann@example.com",
+                                                                      "CTO")  # fmt: skip
+    assert draft.urls == ["https://www.linkedin.com/in/annlee"]
+    assert parsed.notices == ["the 3 line(s) above the column names on line 4 were skipped"]
