@@ -37,6 +37,7 @@ _QUOTED_PARAMS = re.compile(r'(?:[^":]++|"[^"]*+")*+')
 _HEX = frozenset("0123456789ABCDEFabcdef")
 _CACHE_LIMIT = 4096
 _NOT_A_HEAD = ("", "")
+_PLAIN = "text"
 _head_cache: dict[str, tuple[str, str]] = {}
 _mode_cache: dict[str, str] = {}
 
@@ -186,16 +187,17 @@ def _parse_head(head: str) -> tuple[str, str]:
 
 
 def _mode(params: str) -> str:
-    # Only the encoding matters here: skip parsing what cannot name one.
+    """ENCODING_QP, ENCODING_B64 or _PLAIN (not "": the cache's falsy miss)."""
     upper = params.upper()
+    # Only the encoding matters here: skip parsing what cannot name one.
     if "QUOTED" in upper or "BASE64" in upper or "ENCODING" in upper or ";B" in upper:
-        mode = parse_params(params).encoding
+        mode = parse_params(params).encoding or _PLAIN
     else:
-        mode = ""
+        mode = _PLAIN
     if len(params) <= 200:
         if len(_mode_cache) >= _CACHE_LIMIT:
             _mode_cache.clear()
-        _mode_cache[params] = mode or "text"
+        _mode_cache[params] = mode
     return mode
 
 

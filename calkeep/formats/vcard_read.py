@@ -74,8 +74,8 @@ def _parse(data: bytes) -> ParsedFile:
     if not any(card.status in (CLOSED, NOT_CLOSED) for card in cards):
         last = cards[-1]
         raise UnreadableFile(
-            f"the vCard file ends inside card {last.number} (line {last.line}), which has no "
-            "END:VCARD; the file looks truncated",
+            f"the vCard file ends inside card {last.number}, which has no END:VCARD; the file "
+            f"looks truncated (card {last.number} starts on line {last.line})",
             "truncated_file",
         )
     return ParsedFile("vcard", source.encoding, [_read_row(card, source) for card in cards])
@@ -244,7 +244,9 @@ def _read_org(card: _CardReader, params: Params, value: str, group: str, line: i
     draft = card.draft
     if draft.organization or draft.department:
         return  # Android repeats ORG; the first one is the contact's company
-    units = [unescape(u).strip() for u in split_unescaped(card.text(params, value, "org"), ";")]
+    units = [
+        unescape(u).strip() for u in split_unescaped(card.text(params, value, "organization"), ";")
+    ]
     draft.organization = units[0]
     draft.department = ", ".join(unit for unit in units[1:] if unit)
 
@@ -332,12 +334,12 @@ def _read_tel(card: _CardReader, params: Params, value: str, group: str, line: i
 
 
 def _read_adr(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
-    field = card.text(params, value, "addresses", len(card.draft.addresses))
-    parts = split_unescaped(field, ";")
+    text = card.text(params, value, "addresses", len(card.draft.addresses))
+    parts = split_unescaped(text, ";")
     parts += [""] * (7 - len(parts))
     box, extended, street, city, region, postcode, country = card.components(parts, 7)
     # The contract has no PO box: it goes on the street's first line rather than be lost.
-    street = "\n".join(line for line in (box.strip(), street) if line)
+    street = "\n".join(part for part in (box.strip(), street) if part)
     label = address_label(params.types)
     address = AddressDraft(label, street, extended, city, region, postcode, country)
     if not address.is_empty():

@@ -108,12 +108,11 @@ def decode_source(data: bytes) -> SourceText:
         raise UnreadableFile("the file is empty", "empty_file")
     for bom, name in _BOMS:
         if data.startswith(bom):
-            text = data[len(bom) :].decode(name, errors="replace")
+            text = _decode_wide(data[len(bom) :], name)
             return SourceText(data, _clean(text), reported_name(name), raw_bytes=False)
     wide = sniff_utf16(data)
     if wide:
-        text = data.decode(wide, errors="replace")
-        return SourceText(data, _clean(text), reported_name(wide), raw_bytes=False)
+        return SourceText(data, _clean(_decode_wide(data, wide)), wide, raw_bytes=False)
     try:
         return SourceText(data, _clean(data.decode("utf-8")), "utf-8", raw_bytes=False)
     except UnicodeDecodeError:
@@ -121,6 +120,12 @@ def decode_source(data: bytes) -> SourceText:
     # Files joined from several exports carry UTF-8 BOMs before later BEGIN:VCARD lines.
     text = data.replace(codecs.BOM_UTF8, b"").decode("latin-1")
     return SourceText(data, text, "", raw_bytes=True)
+
+
+def _decode_wide(data: bytes, codec: str) -> str:
+    # A cut UTF-16/32 file ends in a partial code unit: drop it rather than show U+FFFD.
+    unit = 4 if codec.startswith("utf-32") else 2 if codec.startswith("utf-16") else 1
+    return data[: len(data) - len(data) % unit].decode(codec, errors="replace")
 
 
 def _clean(text: str) -> str:

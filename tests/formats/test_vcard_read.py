@@ -99,6 +99,14 @@ def test_utf16_with_or_without_bom_and_utf8_bom_are_detected(
     assert parsed.rows[0].draft.family_name == "ĽdaMonté"
 
 
+def test_a_utf16_file_cut_inside_a_character_keeps_its_complete_cards() -> None:
+    data = vcf("BEGIN:VCARD", "VERSION:3.0", "FN:Zoë", "END:VCARD", encoding="utf-16-le")
+    parsed = parse_vcard(data + "BEGIN:VCARD\r\nFN:B".encode("utf-16-le") + b"\x00")
+    assert parsed.rows[0].draft is not None and parsed.rows[0].draft.display_name == "Zoë"
+    assert [e.code for e in parsed.rows[1].errors] == ["truncated_card"]
+    assert all("\ufffd" not in (row.draft.display_name if row.draft else "") for row in parsed.rows)
+
+
 def test_a_bom_between_concatenated_exports_does_not_hide_the_next_card() -> None:
     one = codecs.BOM_UTF8 + card("FN:Ana")
     two = codecs.BOM_UTF8 + card("FN:Ben")
@@ -671,8 +679,9 @@ def test_a_truncated_last_card_is_an_error_row_and_the_complete_cards_import() -
 def test_a_file_with_no_complete_card_is_unreadable() -> None:
     with pytest.raises(UnreadableFile) as raised:
         parse_vcard(vcf("BEGIN:VCARD", "VERSION:3.0", "FN:Ana", "PHOTO;ENCODING=b:/9j/4AAQ"))
-    assert raised.value.message.startswith("the vCard file ends inside card 1")
-    assert "END:VCARD" in raised.value.message and "truncated" in raised.value.message
+    assert raised.value.message.startswith(
+        "the vCard file ends inside card 1, which has no END:VCARD; the file looks truncated"
+    )
 
 
 @pytest.mark.parametrize(
