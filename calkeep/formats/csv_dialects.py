@@ -31,7 +31,13 @@ from calkeep.formats.csv_mapping import (
     unique_headers,
     validate_mapping,
 )
-from calkeep.formats.csv_rows import ColumnPlan, build_draft, build_plan, guess_day_first
+from calkeep.formats.csv_rows import (
+    ColumnPlan,
+    build_draft,
+    build_plan,
+    guess_day_first,
+    may_hold_guarded_cells,
+)
 from calkeep.formats.draft import Issue, ParsedFile, ParsedRow, UnreadableFile
 from calkeep.formats.encoding import decode_bytes, refuse_unreadable
 from calkeep.lib.dates import parse_birthday
@@ -100,6 +106,7 @@ def _read_csv(data: bytes, kind: str, mapping: dict[str, str] | None) -> ParsedF
         raise UnreadableFile(_not_contacts_message(columns, mapping is not None), "not_contacts")
     plan = build_plan(columns, applied, kind)
     plan.day_first = _default_day_first(kind, table.headers)
+    plan.guarded = may_hold_guarded_cells(decoded.text)
     notices = table.notices  # the record stream adds to it while rows are read
     if decoded.replaced:
         notices.append(

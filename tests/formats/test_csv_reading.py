@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calkeep.formats.csv_dialects import detect_delimiter, read_csv
-from calkeep.formats.csv_rows import cell_value
+from calkeep.formats.csv_rows import cell_value, may_hold_guarded_cells
 from calkeep.formats.draft import ParsedFile, UnreadableFile
 from tests.formats.csv_helpers import csv_bytes, only_draft, read
 
@@ -131,6 +131,15 @@ def test_formula_guard_undo_leaves_other_apostrophes_alone() -> None:
     assert cell_value("'t Hooft") == "'t Hooft"
     assert cell_value("''=x") == "''=x"
     assert cell_value("'") == "'"
+
+
+@pytest.mark.parametrize(
+    ("text", "guarded"),
+    [("a,\"'=x\"", True), ("'+1 202", True), ("x\n'-y", True), ("O'Brien,x", False),
+     ("a,'t Hooft", False), ("a,b'-c", False)],
+)  # fmt: skip
+def test_files_without_guarded_cells_are_recognised(text: str, guarded: bool) -> None:
+    assert may_hold_guarded_cells(text) is guarded
 
 
 def test_formula_guarded_cells_round_trip_through_a_file() -> None:
