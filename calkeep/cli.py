@@ -91,7 +91,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from waitress import serve  # type: ignore[import-untyped]
+    from waitress import serve  # type: ignore[import-untyped,unused-ignore]
 
     from calkeep.accounts.actions import DEMO_PASSWORD, DEMO_USERNAME
     from calkeep.wsgi import application

@@ -16,6 +16,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not Django's shared in-memory database: browser tests run the server and the
     # task worker in threads, and shared-cache memory databases lock whole tables.
-    DATABASES["default"]["TEST"] = {
-        "NAME": os.path.join(os.environ["CALKEEP_DATA_DIR"], "test.sqlite3")
-    }  # noqa: F405
+    test_name = os.path.join(os.environ["CALKEEP_DATA_DIR"], "test.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": test_name}  # noqa: F405

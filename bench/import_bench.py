@@ -1,0 +1,155 @@
+"""Import speed: dry run and commit of the generated 10 MB files, on SQLite and PostgreSQL,
+each phase in a fresh process so its peak RSS is its own.
+
+    python bench/generate.py /tmp/calkeep-bench
+    python bench/import_bench.py /tmp/calkeep-bench [--db sqlite,postgres] [--pg URL]
+
+Each phase prints wall seconds (the import call only, not Python start-up) and peak RSS,
+and its ratio to a floor measured in the same run: the standard `csv` module reading the
+same file (for the vCard file: reading it and splitting it into lines)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PHASES = ("floor_csv", "csv_dry_run", "csv_commit", "floor_vcf", "vcf_dry_run")
+TARGETS = {"csv_dry_run": 3.0, "vcf_dry_run": 3.0, "csv_commit": {"sqlite": 6.0, "postgres": 8.0}}
+RSS_TARGET_MB = 300
+
+
+def run_phase(phase: str, inputs: Path, env: dict[str, str]) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, str(inputs)],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"phase {phase} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def prepare(env: dict[str, str], inputs: Path) -> None:
+    """A fresh database with the demo workspace and the contacts 10 % of the rows match."""
+    subprocess.run([sys.executable, "-m", "calkeep.cli", "init"], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    subprocess.run([sys.executable, __file__, "--phase", "seed", str(inputs)], env=env, check=True)
+
+
+def fresh_postgres(url: str) -> str:
+    import psycopg
+
+    base, _, _ = url.rpartition("/")
+    with psycopg.connect(base + "/postgres", autocommit=True) as connection:
+        connection.execute("DROP DATABASE IF EXISTS calkeep_bench")
+        connection.execute("CREATE DATABASE calkeep_bench")
+    return base + "/calkeep_bench"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("inputs", type=Path)
+    parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/calkeep_bench")
+    parser.add_argument("--phase")
+    args = parser.parse_args()
+    if args.phase:
+        measure(args.phase, args.inputs)
+        return
+    print(f"{'db':9} {'phase':12} {'seconds':>8} {'x floor':>8} {'peak MB':>8}  target")
+    for db in args.db.split(","):
+        with tempfile.TemporaryDirectory(prefix="calkeep-bench-") as data_dir:
+            env = {**os.environ, "CALKEEP_DATA_DIR": data_dir}
+            env.pop("DATABASE_URL", None)
+            if db == "postgres":
+                env["DATABASE_URL"] = fresh_postgres(args.pg)
+            prepare(env, args.inputs)
+            floors: dict[str, float] = {}
+            for phase in PHASES:
+                result = run_phase(phase, args.inputs, env)
+                report(db, phase, result, floors)
+
+
+def report(db: str, phase: str, result: dict[str, float], floors: dict[str, float]) -> None:
+    seconds, peak = result["seconds"], result["peak_mb"]
+    kind = "csv" if "csv" in phase else "vcf"
+    if phase.startswith("floor"):
+        floors[kind] = seconds
+        ratio, target = "", ""
+    else:
+        ratio = f"{seconds / floors[kind]:8.1f}"
+        goal = TARGETS[phase]
+        limit = goal[db] if isinstance(goal, dict) else goal
+        verdict = "ok" if seconds <= limit and peak <= RSS_TARGET_MB else "MISSED"
+        target = f"<= {limit} s, <= {RSS_TARGET_MB} MB: {verdict}"
+    extra = f"  ({result['rows']:.0f} rows)" if "rows" in result else ""
+    print(f"{db:9} {phase:12} {seconds:8.2f} {ratio:>8} {peak:8.0f}  {target}{extra}", flush=True)
+
+
+# -- inside one phase's process ------------------------------------------------------------
+def measure(phase: str, inputs: Path) -> None:
+    import resource
+
+    if phase.startswith("floor"):
+        start = time.perf_counter()
+        rows = floor(phase, inputs)
+    else:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "calkeep.settings")
+        import django
+
+        django.setup()
+        start = time.perf_counter()
+        rows = import_phase(phase, inputs)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "rows": rows}))
+
+
+def floor(phase: str, inputs: Path) -> int:
+    import csv
+
+    if phase == "floor_csv":
+        with open(inputs / "contacts.csv", encoding="utf-8", newline="") as handle:
+            return sum(1 for _ in csv.reader(handle)) - 1
+    return len((inputs / "contacts.vcf").read_bytes().decode("utf-8").splitlines())
+
+
+def import_phase(phase: str, inputs: Path) -> int:
+    from calkeep.cli import resolve_member
+    from calkeep.transfers.actions import ImportOptions, commit_now, dry_run
+
+    viewer = resolve_member("demo", None)
+    if phase == "seed":
+        return seed(viewer, inputs)
+    name = "contacts.csv" if phase.startswith("csv") else "contacts.vcf"
+    data = (inputs / name).read_bytes()
+    if phase.endswith("dry_run"):
+        plan = dry_run(viewer, data, ImportOptions())
+    else:
+        plan = commit_now(viewer, name, data, ImportOptions(strategy="merge"))
+    return len(plan.items)
+
+
+def seed(viewer: object, inputs: Path) -> int:
+    from calkeep.contacts.actions import bulk_create_contacts
+
+    emails = json.loads((inputs / "existing.json").read_text())
+    values = [
+        {
+            "given_name": "Seed",
+            "family_name": str(i),
+            "emails": [{"value": e, "label": "", "primary": True}],
+        }
+        for i, e in enumerate(emails)
+    ]
+    bulk_create_contacts(viewer.workspace, viewer.user, values, "manual")  # type: ignore[attr-defined]
+    return len(values)
+
+
+if __name__ == "__main__":
+    main()
