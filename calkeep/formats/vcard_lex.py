@@ -16,8 +16,11 @@ and joins lines the way real importers do:
   value after a line break: writers that do not fold multi-line values, and Android's ADR
   whose lines end in a bare backslash (AOSP v21_adr_multiple_line).
 
-Cards nest only through AGENT (vCard 2.1 writes the agent's card right after `AGENT:`): a
-BEGIN:VCARD anywhere else inside a card means the card before it was never closed.
+A BEGIN:VCARD inside a card opens a nested card (vCard 2.1 AGENT, generic readers' nested
+components) whose properties are not the outer card's. When the file then ends inside a card
+that nested anything but an AGENT, the nesting was a misreading: a card had lost its
+END:VCARD, and `parse_cards` lexes again, letting only AGENT nest, so one missing END does not
+swallow the rest of the file.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class RawCard:
     # CLOSED by END:VCARD; NOT_CLOSED when the next BEGIN:VCARD came first; TRUNCATED when
     # the file ended inside it.
     status: str = TRUNCATED
+    nested_freely: bool = False  # held a nested card that no AGENT introduced
 
 
 def split_lines(text: str) -> list[str]:
@@ -65,8 +69,19 @@ def split_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
-def lex_cards(lines: list[str]) -> list[RawCard]:
+def parse_cards(text: str) -> list[RawCard]:
+    """The file's cards (see the module docstring for how nesting is resolved)."""
+    lines = split_lines(text)
+    cards = lex_cards(lines, nest_freely=True)
+    if cards and cards[-1].status == TRUNCATED and cards[-1].nested_freely:
+        cards = lex_cards(lines, nest_freely=False)
+    return cards
+
+
+def lex_cards(lines: list[str], nest_freely: bool = True) -> list[RawCard]:
     """Every BEGIN:VCARD ... END:VCARD of the file, in order. Lines outside cards are ignored.
+    Nested cards nest after AGENT, or anywhere when `nest_freely`; else a BEGIN:VCARD inside
+    a card ends it (NOT_CLOSED) and starts the next.
     The loop is the parser's hot path (half a million lines for a 10 MB file), so it is one
     function working on locals, allocating nothing for a one-line property but its tuple;
     rare cases call out to helpers."""
@@ -143,7 +158,8 @@ def lex_cards(lines: list[str]) -> list[RawCard]:
                 card.status = CLOSED  # the common case, inline
                 card, props, depth = None, None, 0
             else:
-                card, depth = _card_boundary(cards, card, depth, name, previous, number)
+                agent = previous == "AGENT"
+                card, depth = _card_boundary(cards, card, depth, name, agent, nest_freely, number)
                 props = card.props if depth == 1 and card is not None else None
             name = ""
         elif mode == ENCODING_QP and _ends_soft(value):
@@ -157,18 +173,26 @@ def lex_cards(lines: list[str]) -> list[RawCard]:
 
 
 def _card_boundary(
-    cards: list[RawCard], card: RawCard | None, depth: int, name: str, previous: str, line: int
+    cards: list[RawCard],
+    card: RawCard | None,
+    depth: int,
+    name: str,
+    agent: bool,
+    nest_freely: bool,
+    line: int,
 ) -> tuple[RawCard | None, int]:
-    """(current card, depth) after a BEGIN:VCARD or END:VCARD line."""
+    """(current card, depth) after a BEGIN:VCARD or END:VCARD line. `agent`: the property
+    before a BEGIN:VCARD was AGENT."""
     if name == "END":
         if depth == 1 and card is not None:
             card.status = CLOSED
             return None, 0
-        return card, max(depth - 1, 0)  # the end of an AGENT card, or a stray END
+        return card, max(depth - 1, 0)  # the end of a nested card, or a stray END
     if depth == 0 or card is None:
         cards.append(RawCard(len(cards) + 1, line))
         return cards[-1], 1
-    if depth > 1 or previous == "AGENT":
+    if agent or depth > 1 or nest_freely:
+        card.nested_freely = card.nested_freely or not agent
         return card, depth + 1
     card.status = NOT_CLOSED
     cards.append(RawCard(len(cards) + 1, line))

@@ -33,7 +33,7 @@ from calkeep.formats.vcard_labels import (
     email_label,
     phone_label,
 )
-from calkeep.formats.vcard_lex import CLOSED, NOT_CLOSED, TRUNCATED, RawCard, lex_cards, split_lines
+from calkeep.formats.vcard_lex import CLOSED, NOT_CLOSED, TRUNCATED, RawCard, parse_cards
 from calkeep.formats.vcard_params import (
     ENCODING_QP,
     PARAMS_CACHE,
@@ -68,7 +68,7 @@ def parse_vcard(data: bytes) -> ParsedFile:
 
 def _parse(data: bytes) -> ParsedFile:
     source = decode_source(data)
-    cards = lex_cards(split_lines(source.text))
+    cards = parse_cards(source.text)
     if not cards:
         raise UnreadableFile(_not_a_vcard(source.text), "not_vcard")
     if not any(card.status in (CLOSED, NOT_CLOSED) for card in cards):
@@ -149,7 +149,6 @@ class _CardReader:
         "plain",
         "primary",
         "source",
-        "version",
         "warnings",
     )
 
@@ -159,7 +158,6 @@ class _CardReader:
         self.plain = not source.raw_bytes  # values are text already, unless QP-encoded
         self.draft = ContactDraft()
         self.warnings: list[Issue] = []
-        self.version = "3.0"
         self.labels: dict[str, str] = {}  # Apple item group -> its X-ABLabel
         # Values of Apple item groups; their X-ABLabel may come later in the card.
         self.grouped: list[tuple[EmailDraft | PhoneDraft | AddressDraft, str, str]] = []
@@ -206,15 +204,12 @@ class _CardReader:
     def warn(self, field: str, message: str, code: str) -> None:
         self.warnings.append(Issue(field, message, code))
 
-    def components(self, parts: list[str], count: int) -> list[str]:
-        """The first `count` components of N or ADR. In vCard 3.0 and 4.0 each is a comma
-        list, joined for the contract's single string (iOS writes middle names
-        `Richter,James`); vCard 2.1 has no lists."""
-        lists = not self.version.startswith("2")
-        return [
-            _joined_list(part) if lists and "," in part else unescape(part)
-            for part in parts[:count]
-        ]
+
+def _components(parts: list[str], count: int) -> list[str]:
+    """The first `count` components of N or ADR. Each is a comma list (RFC 6350 6.2.2), joined
+    for the contract's single string: iOS writes middle names `Richter,James`, Outlook's
+    vCard 2.1 does the same, so lists are read in every version."""
+    return [_joined_list(part) if "," in part else unescape(part) for part in parts[:count]]
 
 
 def _joined_list(text: str) -> str:
@@ -236,7 +231,7 @@ def _read_n(card: _CardReader, params: Params, value: str, group: str, line: int
     parts = split_unescaped(card.text(params, value, "name"), ";")
     parts += [""] * (5 - len(parts))
     draft.family_name, draft.given_name, draft.middle_name, draft.prefix, draft.suffix = (
-        card.components(parts, 5)
+        _components(parts, 5)
     )
 
 
@@ -337,7 +332,7 @@ def _read_adr(card: _CardReader, params: Params, value: str, group: str, line: i
     text = card.text(params, value, "addresses", len(card.draft.addresses))
     parts = split_unescaped(text, ";")
     parts += [""] * (7 - len(parts))
-    box, extended, street, city, region, postcode, country = card.components(parts, 7)
+    box, extended, street, city, region, postcode, country = _components(parts, 7)
     # The contract has no PO box: it goes on the street's first line rather than be lost.
     street = "\n".join(part for part in (box.strip(), street) if part)
     label = address_label(params.types)
@@ -346,10 +341,6 @@ def _read_adr(card: _CardReader, params: Params, value: str, group: str, line: i
         card.draft.addresses.append(address)
         if group:
             card.grouped.append((address, group, ADDRESS))
-
-
-def _read_version(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
-    card.version = value.strip()
 
 
 def _read_label(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
@@ -370,6 +361,5 @@ _HANDLERS: dict[str, Handler] = {
     "EMAIL": _read_email,
     "TEL": _read_tel,
     "ADR": _read_adr,
-    "VERSION": _read_version,
     "X-ABLABEL": _read_label,
 }

@@ -384,6 +384,11 @@ def test_backslash_escapes_are_undone() -> None:
     assert draft.urls == ["http://www.ibm.com"]
 
 
+def test_comma_lists_are_joined_in_vcard21_too() -> None:
+    draft = read_one(raw_card(b"N;LANGUAGE=en-us:Doe;John;Richter,James;Mr.;Sr."))
+    assert draft.middle_name == "Richter, James"
+
+
 def test_n_splits_on_unescaped_semicolons_and_joins_comma_lists() -> None:
     draft = read_one(card("N:Doe;John;Richter,James;Mr.;Sr.\\,PhD"))
     assert (draft.family_name, draft.given_name, draft.middle_name) == (
@@ -654,6 +659,20 @@ def test_a_21_agent_card_does_not_break_the_outer_card() -> None:
     )
     draft = read_one(data)
     assert (draft.display_name, [p.raw for p in draft.phones]) == ("Ana", ["555-0199"])
+
+
+def test_a_nested_card_without_agent_does_not_break_the_outer_card() -> None:
+    data = card("FN:Ana", "BEGIN:VCARD", "FN:Inner", "TEL:555-0100", "END:VCARD", "TEL:555-0199")
+    draft = read_one(data)
+    assert (draft.display_name, [p.raw for p in draft.phones]) == ("Ana", ["555-0199"])
+
+
+def test_one_missing_end_does_not_swallow_the_cards_after_it() -> None:
+    data = vcf("BEGIN:VCARD", "FN:Ana") + card("FN:Ben") + card("FN:Cy")
+    rows = parse_vcard(data).rows
+    assert [row.draft.display_name for row in rows if row.draft] == ["Ana", "Ben", "Cy"]
+    assert [w.code for w in rows[0].warnings] == ["card_not_closed"]
+    assert [row.errors for row in rows] == [[], [], []]
 
 
 def test_a_card_missing_its_end_before_the_next_begin_is_read_with_a_warning() -> None:

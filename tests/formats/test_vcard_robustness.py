@@ -81,10 +81,17 @@ def test_very_wide_lines_are_read_in_linear_time(line: bytes) -> None:
 
 
 def test_two_thousand_nested_begin_lines_do_not_recurse_or_stall() -> None:
-    result = read_within(b"BEGIN:VCARD\r\n" * 2000 + b"FN:Ana\r\n" + b"END:VCARD\r\n" * 2000)
+    nested = b"BEGIN:VCARD\r\n" * 2000 + b"FN:Inner\r\n" + b"END:VCARD\r\n" * 2000
+    draft = only_draft(read_within(b"BEGIN:VCARD\r\nFN:Ana\r\n" + nested + b"END:VCARD\r\n"))
+    assert draft.display_name == "Ana"
+
+
+def test_two_thousand_unclosed_begin_lines_become_cards_quickly() -> None:
+    result = read_within(b"BEGIN:VCARD\r\nFN:Ana\r\n" * 2000)
     assert isinstance(result, ParsedFile)
     assert len(result.rows) == 2000
-    assert result.rows[-1].draft is not None and result.rows[-1].draft.display_name == "Ana"
+    assert [e.code for e in result.rows[-1].errors] == ["truncated_card"]
+    assert [w.code for w in result.rows[0].warnings] == ["card_not_closed"]
 
 
 def test_two_thousand_nested_agent_cards_stay_inside_the_outer_card() -> None:
