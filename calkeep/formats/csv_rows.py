@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -192,7 +193,7 @@ def build_draft(cells: list[str], plan: ColumnPlan) -> tuple[ContactDraft, list[
             fields[name] = value
     draft = ContactDraft(**fields)
     if plan.notes:
-        draft.notes = "\n".join(v for v in (cells[i] for i in plan.notes) if v.strip())
+        draft.notes = "\n".join([v for v in map(cells.__getitem__, plan.notes) if v.strip()])
     for index in plan.tags:
         if cells[index]:
             draft.tags.extend(split_tags(cells[index], plan.google))
@@ -243,12 +244,31 @@ def _marked(label: str) -> tuple[str, bool]:
     return label, False
 
 
+# The label cells of a file repeat a handful of values ("* Work", "Mobile") on every row,
+# so their normalized forms are cached.
+@lru_cache(maxsize=1024)
+def _email_label(written: str) -> tuple[str, bool]:
+    label, primary = _marked(written)
+    return _EMAIL_LABELS.get(label.casefold(), label), primary
+
+
+@lru_cache(maxsize=1024)
+def _phone_label(written: str) -> str:
+    label, _ = _marked(written)
+    return _PHONE_LABELS.get(label.casefold(), label)
+
+
+@lru_cache(maxsize=1024)
+def _address_label(written: str) -> str:
+    label, _ = _marked(written)
+    return _ADDRESS_LABELS.get(label.casefold(), label)
+
+
 def _read_emails(draft: ContactDraft, column: LabeledColumn, cells: list[str]) -> None:
     values = _split_multi(cells[column.value])
     label, primary = column.label, False
     if column.label_column is not None:
-        written, primary = _marked(cells[column.label_column])
-        label = _EMAIL_LABELS.get(written.casefold(), written)
+        label, primary = _email_label(cells[column.label_column])
     for position, value in enumerate(values):
         draft.emails.append(EmailDraft(value, label, primary and position == 0))
 
@@ -256,8 +276,7 @@ def _read_emails(draft: ContactDraft, column: LabeledColumn, cells: list[str]) -
 def _read_phones(draft: ContactDraft, column: LabeledColumn, cells: list[str]) -> None:
     label = column.label
     if column.label_column is not None:
-        written, _ = _marked(cells[column.label_column])
-        label = _PHONE_LABELS.get(written.casefold(), written)
+        label = _phone_label(cells[column.label_column])
     for value in _split_multi(cells[column.value]):
         draft.phones.append(PhoneDraft(raw=value, label=label))
 
@@ -279,8 +298,7 @@ def _read_address(group: AddressColumns, cells: list[str]) -> AddressDraft | Non
             return None
     label = group.label
     if group.label_column is not None:
-        written, _ = _marked(cells[group.label_column])
-        label = _ADDRESS_LABELS.get(written.casefold(), written) or label
+        label = _address_label(cells[group.label_column]) or label
     return AddressDraft(
         label=label,
         street="\n".join(street_lines),
@@ -297,12 +315,13 @@ def _first(parts: dict[str, list[str]], name: str) -> str:
     return values[0] if values else ""
 
 
-def split_tags(value: str, google: bool) -> list[str]:
+@lru_cache(maxsize=4096)
+def split_tags(value: str, google: bool) -> tuple[str, ...]:
     """Google: ` ::: ` between labels, `* ` before system groups. Outlook and spreadsheets:
-    `;` or `,` between categories."""
+    `;` or `,` between categories. Cached: most rows of a file carry the same few groups."""
     value = value.strip()
     if not value:
-        return []
+        return ()
     separated = google or ":::" in value
     entries = value.split(":::") if separated else value.replace(",", ";").split(";")
     tags = []
@@ -312,7 +331,7 @@ def split_tags(value: str, google: bool) -> list[str]:
             continue
         if name:
             tags.append(name)
-    return tags
+    return tuple(tags)
 
 
 def _read_birthday(
