@@ -43,6 +43,7 @@ def write_vcards(contacts: Iterable[Mapping[str, Any]], version: str = "4.0") ->
 
 
 def write_vcard(contact: Mapping[str, Any], version: str = "4.0") -> str:
+    """One contact (the contract's dict, plus an optional `uid`) as one vCard."""
     card = _Card(version)
     card.add("BEGIN", "VCARD")
     card.add("VERSION", version)
@@ -75,6 +76,8 @@ def write_vcard(contact: Mapping[str, Any], version: str = "4.0") -> str:
 
 
 class _Card:
+    """The content lines of one card being written; folded and joined by `text()`."""
+
     def __init__(self, version: str) -> None:
         self.version = version
         self.lines: list[str] = []
