@@ -35,7 +35,8 @@ from calkeep.formats.csv_rows import (
     ColumnPlan,
     build_draft,
     build_plan,
-    guess_day_first,
+    day_order_evidence,
+    is_ambiguous_date,
     may_hold_guarded_cells,
 )
 from calkeep.formats.draft import Issue, ParsedFile, ParsedRow, UnreadableFile
@@ -178,15 +179,23 @@ def _read_rows(table: CsvTable, plan: ColumnPlan, notices: list[str]) -> list[Pa
             "the missing cells were read as empty"
         )
     if plan.birthdays:
-        _parse_birthdays(rows, plan.day_first)
+        _parse_birthdays(rows, plan.day_first, notices)
     return rows
 
 
-def _parse_birthdays(rows: list[ParsedRow], default_day_first: bool) -> None:
+def _parse_birthdays(rows: list[ParsedRow], default_day_first: bool, notices: list[str]) -> None:
     """Rows carry the birthday as written until the whole column is known: one `25/12/1990`
     anywhere in the file settles whether `03/04/1990` is March or April."""
     written = [(row, row.draft.birthday) for row in rows if row.draft and row.draft.birthday]
-    day_first = guess_day_first([text for _, text in written], default_day_first)
+    evidence = day_order_evidence([text for _, text in written])
+    day_first = default_day_first if evidence is None else evidence
+    ambiguous = [row.row for row, text in written if is_ambiguous_date(text)]
+    if evidence is None and ambiguous:
+        order = "day/month/year" if day_first else "month/day/year"
+        notices.append(
+            f"{len(ambiguous)} birthday(s) such as row {ambiguous[0]}'s could be read day first "
+            f"or month first and no date in the file settles it; they were read as {order}"
+        )
     for row, text in written:
         assert row.draft is not None
         value, warning = parse_birthday(text, day_first=day_first)

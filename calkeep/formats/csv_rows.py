@@ -169,17 +169,28 @@ def _plan_groups(plan: ColumnPlan, groups: dict[str, dict[str, list[int]]]) -> N
             target.extend(LabeledColumn(i, label_column) for i in parts.get("value", []))
 
 
-def guess_day_first(values: list[str], default: bool) -> bool:
-    """Whether `03/04/1990` is 3 April: any date whose first number is over 12 says yes,
-    any whose second is says no; otherwise the layout's habit decides."""
+def day_order_evidence(values: list[str]) -> bool | None:
+    """True (day first) or False (month first) when some date settles it, else None."""
     for value in values:
-        parts = value.strip().replace(".", "/").replace("-", "/").split("/")
-        if len(parts) == 3 and len(parts[0]) <= 2 and parts[0].isdigit() and parts[1].isdigit():
-            if int(parts[0]) > 12:
-                return True
-            if int(parts[1]) > 12:
-                return False
-    return default
+        parts = _date_numbers(value)
+        if parts and parts[0] > 12:
+            return True
+        if parts and parts[1] > 12:
+            return False
+    return None
+
+
+def is_ambiguous_date(value: str) -> bool:
+    """`03/04/1990`: both orders give a real date (and different ones)."""
+    parts = _date_numbers(value)
+    return parts is not None and parts[0] != parts[1] and max(parts) <= 12
+
+
+def _date_numbers(value: str) -> tuple[int, int] | None:
+    parts = value.strip().replace(".", "/").replace("-", "/").split("/")
+    if len(parts) == 3 and len(parts[0]) <= 2 and parts[0].isdigit() and parts[1].isdigit():
+        return int(parts[0]), int(parts[1])
+    return None
 
 
 def build_draft(cells: list[str], plan: ColumnPlan) -> tuple[ContactDraft, list[Issue]]:

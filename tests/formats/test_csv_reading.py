@@ -258,3 +258,21 @@ def test_a_note_above_the_column_names_is_skipped() -> None:
                                                                       "CTO")  # fmt: skip
     assert draft.urls == ["https://www.linkedin.com/in/annlee"]
     assert parsed.notices == ["the 3 line(s) above the column names on line 4 were skipped"]
+
+
+def test_one_unambiguous_date_settles_the_order_of_the_whole_column() -> None:
+    parsed = read(b"Name,Birthday\nAnn,03/04/1990\nBob,12/25/1985\n")
+    assert [row.draft.birthday for row in parsed.rows if row.draft] == [
+        "1990-03-04",
+        "1985-12-25",
+    ]
+    assert parsed.notices == []
+
+
+def test_ambiguous_dates_are_read_day_first_and_said_so() -> None:
+    parsed = read(b"Name,Birthday\nAnn,03/04/1990\nBob,1985-12-25\n")
+    assert [row.draft.birthday for row in parsed.rows if row.draft] == [
+        "1990-04-03",
+        "1985-12-25",
+    ]
+    assert "read as day/month/year" in parsed.notices[0]
