@@ -45,7 +45,7 @@ test-postgres: $(VENV)/.installed-dev
 	fi
 
 corpus: $(VENV)/.installed
-	$(PYTHON) ../shared/corpus/check_corpus.py --project .
+	$(PYTHON) ../shared/corpus/check_corpus.py --project $(CURDIR)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
