@@ -33,7 +33,7 @@ from calkeep.formats.vcard_labels import (
     email_label,
     phone_label,
 )
-from calkeep.formats.vcard_lex import CLOSED, NOT_CLOSED, TRUNCATED, RawCard, parse_cards
+from calkeep.formats.vcard_lex import NOT_CLOSED, TRUNCATED, RawCard, iter_cards, split_lines
 from calkeep.formats.vcard_params import (
     ENCODING_QP,
     PARAMS_CACHE,
@@ -68,17 +68,36 @@ def parse_vcard(data: bytes) -> ParsedFile:
 
 def _parse(data: bytes) -> ParsedFile:
     source = decode_source(data)
-    cards = parse_cards(source.text)
-    if not cards:
-        raise UnreadableFile(_not_a_vcard(source.text), "not_vcard")
-    if not any(card.status in (CLOSED, NOT_CLOSED) for card in cards):
-        last = cards[-1]
+    lines = split_lines(source.text)
+    source.text = ""  # up to 40 MB for a 10 MB file; only the lines are read from here on
+    rows, complete, last = _read_cards(iter_cards(lines, nest_freely=True), source)
+    if last is not None and last.status == TRUNCATED and last.nested_freely:
+        # The file ended inside a card that held a nested BEGIN:VCARD: rather a card whose
+        # END:VCARD was lost. Read again letting only AGENT nest (see vcard_lex).
+        rows, complete, last = _read_cards(iter_cards(lines, nest_freely=False), source)
+    if last is None:
+        raise UnreadableFile(_not_a_vcard("\n".join(lines[:100])), "not_vcard")
+    if not complete:
         raise UnreadableFile(
             f"the vCard file ends inside card {last.number}, which has no END:VCARD; the file "
             f"looks truncated (card {last.number} starts on line {last.line})",
             "truncated_file",
         )
-    return ParsedFile("vcard", source.encoding, [_read_row(card, source) for card in cards])
+    return ParsedFile("vcard", source.encoding, rows)
+
+
+def _read_cards(
+    cards: Iterator[RawCard], source: SourceText
+) -> tuple[list[ParsedRow], int, RawCard | None]:
+    """(rows, how many cards were complete, the last card). Each card is read as soon as it
+    is lexed, so its raw properties are freed while still in the CPU cache."""
+    rows: list[ParsedRow] = []
+    complete = 0
+    last: RawCard | None = None
+    for last in cards:
+        rows.append(_read_row(last, source))
+        complete += last.status != TRUNCATED
+    return rows, complete, last
 
 
 @contextmanager
