@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from calkeep.accounts.models import Workspace
+from calkeep.accounts.models import Membership, Workspace
 from calkeep.contacts.models import EDITABLE_FIELDS, Contact, ContactKey
 from calkeep.formats.draft import LIST_FIELDS, ContactDraft
 
@@ -127,3 +128,24 @@ def bulk_update_contacts(changes: Sequence[tuple[Contact, dict[str, Any]]]) -> l
 @transaction.atomic
 def delete_contact(contact: Contact) -> None:
     contact.delete()
+
+
+@transaction.atomic
+def restore_contact(workspace: Workspace, contact_id: int, values: dict[str, Any]) -> Contact:
+    """Bring a deleted contact back under its old id (undoing a delete or a merge)."""
+    owner_id = values.get("_owner_id")
+    if (
+        owner_id is not None
+        and not Membership.objects.filter(workspace=workspace, user_id=owner_id).exists()
+    ):
+        owner_id = None  # the owner left the workspace; the contact stays, unowned
+    source = values.get("_source") or "manual"
+    contact = Contact(pk=contact_id, workspace=workspace, owner_id=owner_id, source=source)
+    _apply(contact, {k: v for k, v in values.items() if k in EDITABLE_FIELDS})
+    contact.version = int(values.get("_version") or 0) + 1
+    contact.save(force_insert=True)
+    created = values.get("_created_at")
+    if created:
+        Contact.objects.filter(pk=contact.pk).update(created_at=datetime.fromisoformat(created))
+    _write_keys([contact], replace=False)
+    return contact

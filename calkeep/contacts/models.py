@@ -210,6 +210,11 @@ class ContactChange(models.Model):
         UPDATE = "update", "Updated"
         DELETE = "delete", "Deleted"
 
+    class Resolution(models.TextChoices):
+        REVERTED = "reverted", "Reverted"
+        KEPT = "kept", "Kept as edited"
+        GONE = "gone", "Deleted since"
+
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="changes")
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
@@ -220,7 +225,10 @@ class ContactChange(models.Model):
     after = models.JSONField(null=True, blank=True)
     version_after = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    reverted_at = models.DateTimeField(null=True, blank=True)
+    # How a revert ended for this record: reverted, kept by the person after a conflict
+    # with later edits, or gone (the contact was deleted since).
+    resolution = models.CharField(max_length=8, choices=Resolution.choices, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["operation", "contact_ref"])]

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from calkeep.accounts.models import Membership, Workspace
 from calkeep.contacts.actions import bulk_create_contacts, bulk_update_contacts, values_from_draft
+from calkeep.contacts.changes import created_record, updated_record
 from calkeep.contacts.models import Contact, ContactChange, Operation, Source
 from calkeep.formats import read_contacts
 from calkeep.formats.draft import ParsedFile, UnreadableFile
@@ -207,9 +208,9 @@ def write_plan(viewer: Membership, plan: ImportPlan, label: str) -> Operation:
     created = bulk_create_contacts(
         viewer.workspace, viewer.user, [values_from_draft(d) for _, d in creates], Source.IMPORT
     )
-    changes = [_created_change(operation, c) for c in created]
+    changes = [created_record(operation, c) for c in created]
     updated = _write_updates(plan)
-    changes += [_updated_change(operation, contact, before) for contact, before in updated]
+    changes += [updated_record(operation, contact, before) for contact, before in updated]
     ContactChange.objects.bulk_create(changes, batch_size=1000)
     for (item, _), contact in zip(creates, created, strict=True):
         item.target_id = contact.pk
@@ -225,21 +226,3 @@ def _write_updates(plan: ImportPlan) -> list[tuple[Contact, dict[str, Any]]]:
         pairs.append((contact, values))
     touched = bulk_update_contacts(pairs)
     return [(c, befores[c.pk]) for c in touched]
-
-
-def _created_change(operation: Operation, contact: Contact) -> ContactChange:
-    return ContactChange(
-        operation=operation, contact=contact, contact_ref=contact.pk,
-        action=ContactChange.Action.CREATE, before=None, after=contact.editable_values(),
-        version_after=contact.version,
-    )  # fmt: skip
-
-
-def _updated_change(
-    operation: Operation, contact: Contact, before: dict[str, Any]
-) -> ContactChange:
-    return ContactChange(
-        operation=operation, contact=contact, contact_ref=contact.pk,
-        action=ContactChange.Action.UPDATE, before=before, after=contact.editable_values(),
-        version_after=contact.version,
-    )  # fmt: skip
