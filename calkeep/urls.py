@@ -17,5 +17,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("w/<slug:ws>/people/", include("calkeep.contacts.urls")),
     path("w/<slug:ws>/people/import/", include("calkeep.transfers.urls")),
+    path("w/<slug:ws>/people/export/", include("calkeep.transfers.export_urls")),
     path("w/<slug:ws>/bookings/", include("calkeep.bookings.urls")),
 ]
