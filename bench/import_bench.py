@@ -121,7 +121,8 @@ def floor(phase: str, inputs: Path) -> int:
 
 def import_phase(phase: str, inputs: Path) -> int:
     from calkeep.cli import resolve_member
-    from calkeep.transfers.actions import ImportOptions, commit_now, dry_run
+    from calkeep.transfers.actions import ImportOptions, dry_run
+    from calkeep.transfers.runs import import_now
 
     viewer = resolve_member("demo", None)
     if phase == "seed":
@@ -131,7 +132,7 @@ def import_phase(phase: str, inputs: Path) -> int:
     if phase.endswith("dry_run"):
         plan = dry_run(viewer, data, ImportOptions())
     else:
-        plan = commit_now(viewer, name, data, ImportOptions(strategy="merge"))
+        plan = import_now(viewer, name, data, ImportOptions(strategy="merge"))
     return len(plan.items)
 
 

@@ -135,7 +135,8 @@ def fail(message: str, as_json: bool, code: int = EXIT_UNREADABLE, kind: str = "
 
 def cmd_import(args: argparse.Namespace) -> int:
     from calkeep.formats.draft import UnreadableFile
-    from calkeep.transfers.actions import ImportOptions, check_size, commit_now, dry_run
+    from calkeep.transfers.actions import ImportOptions, check_size, dry_run
+    from calkeep.transfers.runs import import_now
 
     try:
         viewer = resolve_member(args.workspace, args.user)
@@ -151,11 +152,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"cannot read {args.path}: {error.strerror or error}", args.json, kind="os_error"
         )
     options = ImportOptions(args.format, args.region, args.strategy, mapping)
+    if mapping is None:
+        options.mapping = remembered_mapping_for(viewer, data, args.format)
     try:
         if args.dry_run:
             plan = dry_run(viewer, data, options)
         else:
-            plan = commit_now(viewer, args.path.name, data, options)
+            plan = import_now(viewer, args.path.name, data, options)
     except UnreadableFile as error:
         return fail(f"{args.path.name}: {error.message}", args.json, kind=error.code)
     document = plan.document(dry_run=args.dry_run)
@@ -165,6 +168,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         print_import_summary(args.path.name, document)
     return EXIT_OK
+
+
+def remembered_mapping_for(viewer: Any, data: bytes, requested: str) -> dict[str, str] | None:
+    """A generic CSV without --mapping gets the mapping the workspace remembered for its
+    headers (set on the import page), as the page would use it."""
+    from calkeep.formats.detect import detect_format
+    from calkeep.formats.draft import UnreadableFile
+    from calkeep.transfers.runs import saved_mapping_for
+
+    try:
+        kind = detect_format(data) if requested == "auto" else requested
+    except UnreadableFile:
+        return None
+    return saved_mapping_for(viewer, data) if kind == "generic_csv" else None
 
 
 def resolve_member(slug: str, username: str | None) -> Any:

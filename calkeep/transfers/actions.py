@@ -1,16 +1,14 @@
-"""Import: read, dry run, commit. The import page, its background task and `calkeep import`
-all call these functions."""
+"""Import: read, dry run, write. The import runs (runs.py), `calkeep import` and the
+benchmarks call these functions."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 import phonenumbers
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from calkeep.accounts.models import Membership, Workspace
 from calkeep.contacts.actions import bulk_create_contacts, bulk_update_contacts, values_from_draft
@@ -18,7 +16,6 @@ from calkeep.contacts.changes import created_record, updated_record
 from calkeep.contacts.models import Contact, ContactChange, Operation, Source
 from calkeep.formats import read_contacts
 from calkeep.formats.draft import ParsedFile, UnreadableFile
-from calkeep.transfers.models import ImportRun
 from calkeep.transfers.planning import STRATEGIES, ImportPlan, plan_import
 
 
@@ -67,33 +64,6 @@ def dry_run(viewer: Membership, data: bytes, options: ImportOptions) -> ImportPl
     return plan_import(viewer, parsed, options.strategy)
 
 
-# -- import runs (the page's two steps) ------------------------------------------------
-def start_import(
-    viewer: Membership, filename: str, data: bytes, options: ImportOptions
-) -> tuple[ImportRun, ImportPlan]:
-    """Step 1: read and plan the file, and keep it with its preview for the commit."""
-    plan = dry_run(viewer, data, options)
-    run = ImportRun(
-        workspace=viewer.workspace,
-        created_by=viewer.user,
-        filename=filename[:255],
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
-        format=plan.parsed.format,
-        requested_format=options.format,
-        encoding=plan.parsed.encoding,
-        region=check_options(viewer.workspace, options),
-        mapping=options.mapping or plan.parsed.mapping,
-        strategy=options.strategy,
-        rows=len(plan.items),
-        summary=plan.summary(),
-    )
-    run.set_preview(preview_items(plan))
-    run.save()
-    return run, plan
-
-
 def preview_items(plan: ImportPlan) -> list[dict[str, Any]]:
     """The contract items plus what the page shows beside them (line, changed fields)."""
     items = []
@@ -104,98 +74,6 @@ def preview_items(plan: ImportPlan) -> list[dict[str, Any]]:
         data["target_row"] = item.target_row
         items.append(data)
     return items
-
-
-def replan(run: ImportRun, strategy: str) -> ImportPlan:
-    """Plan the stored file again (a new strategy, or the state of the workspace now)."""
-    viewer = _viewer(run)
-    options = ImportOptions(run.requested_format, run.region, strategy, run.mapping or None)
-    plan = dry_run(viewer, bytes(run.data), options)
-    run.strategy = strategy
-    run.summary = plan.summary()
-    run.rows = len(plan.items)
-    run.set_preview(preview_items(plan))
-    run.save(update_fields=["strategy", "summary", "rows", "preview_gz"])
-    return plan
-
-
-def _viewer(run: ImportRun) -> Membership:
-    members = Membership.objects.select_related("workspace", "user")
-    membership = members.filter(workspace_id=run.workspace_id, user=run.created_by).first()
-    if run.created_by is None or membership is None:
-        raise UnreadableFile(
-            "the person who started this import is no longer a member", "no_member"
-        )
-    return membership
-
-
-def queue_commit(run: ImportRun, strategy: str) -> bool:
-    """Mark the run queued and hand it to the worker once this transaction commits.
-    False when it was already queued, running or done: a second click does nothing."""
-    from calkeep.transfers.tasks import commit_import_task
-
-    with transaction.atomic():
-        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
-        if locked.status not in (ImportRun.Status.PREVIEWED, ImportRun.Status.FAILED):
-            return False
-        locked.status = ImportRun.Status.QUEUED
-        locked.strategy = strategy
-        locked.error_message = ""
-        locked.save(update_fields=["status", "strategy", "error_message"])
-        transaction.on_commit(lambda: commit_import_task.enqueue(locked.pk))
-    return True
-
-
-def commit_run(run_id: int) -> ImportPlan | None:
-    """Step 2, in the worker: plan again and write, all in one transaction. Safe to run
-    twice: a run that is not queued (or left running by a crashed worker) is left alone."""
-    with transaction.atomic():
-        run = ImportRun.objects.select_for_update().get(pk=run_id)
-        if run.status not in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING):
-            return None
-        run.status = ImportRun.Status.RUNNING
-        run.save(update_fields=["status"])
-    try:
-        with transaction.atomic():
-            run = ImportRun.objects.select_for_update().get(pk=run_id)
-            if run.status != ImportRun.Status.RUNNING:
-                return None  # another worker finished it meanwhile
-            viewer = _viewer(run)
-            options = ImportOptions(
-                run.requested_format, run.region, run.strategy, run.mapping or None
-            )
-            plan = dry_run(viewer, bytes(run.data), options)
-            operation = write_plan(viewer, plan, label=f"Import of {run.filename}")
-            run.operation = operation
-            run.status = ImportRun.Status.COMMITTED
-            run.committed_at = timezone.now()
-            run.summary = plan.summary()
-            run.progress_done = run.progress_total = len(plan.items)
-            run.set_preview(preview_items(plan))
-            run.save()
-        return plan
-    except Exception as error:
-        ImportRun.objects.filter(pk=run_id).update(
-            status=ImportRun.Status.FAILED, error_message=_failure_message(error)
-        )
-        raise
-
-
-def _failure_message(error: Exception) -> str:
-    if isinstance(error, UnreadableFile):
-        return error.message
-    return f"The import failed and nothing was written ({type(error).__name__}: {error})."
-
-
-def commit_now(
-    viewer: Membership, filename: str, data: bytes, options: ImportOptions
-) -> ImportPlan:
-    """`calkeep import` without --dry-run: the same run, committed in this process."""
-    run, _ = start_import(viewer, filename, data, options)
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.QUEUED)
-    plan = commit_run(run.pk)
-    assert plan is not None
-    return plan
 
 
 @transaction.atomic

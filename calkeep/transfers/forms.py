@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 
 from calkeep.formats.countries import country_name
+from calkeep.formats.csv_preview import CsvColumn, field_choices
 from calkeep.transfers.models import FORMAT_LABELS, ImportRun
 
 FORMAT_CHOICES = [("auto", "Detect automatically"), *FORMAT_LABELS.items()]
@@ -54,3 +55,28 @@ class CommitForm(forms.Form):
         initial=ImportRun.Strategy.SKIP,
         label="When a row matches an existing contact by email",
     )
+
+
+class MappingForm(forms.Form):
+    """One field per column of the file: which contact field it fills (or none)."""
+
+    def __init__(
+        self, *args: Any, columns: list[CsvColumn], mapping: dict[str, str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        choices = field_choices()
+        for index, column in enumerate(columns):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                choices=choices, required=False, label=column.name,
+                initial=mapping.get(column.name, ""),
+            )  # fmt: skip
+
+    def rows(self) -> list[tuple[CsvColumn, forms.BoundField]]:
+        return [(column, self[f"col_{index}"]) for index, column in enumerate(self.columns)]
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            column.name: self.cleaned_data.get(f"col_{index}") or ""
+            for index, column in enumerate(self.columns)
+        }

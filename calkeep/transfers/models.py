@@ -24,11 +24,14 @@ FORMAT_LABELS = {
 
 class ImportRun(models.Model):
     class Status(models.TextChoices):
-        PREVIEWED = "previewed", "Ready to commit"
-        QUEUED = "queued", "Queued"
+        MAPPING = "mapping", "Choose the columns"
+        ANALYZING = "analyzing", "Reading the file"
+        PREVIEWED = "previewed", "Ready to import"
+        QUEUED = "queued", "Waiting to import"
         RUNNING = "running", "Importing"
         COMMITTED = "committed", "Imported"
         FAILED = "failed", "Failed"
+        UNDOING = "undoing", "Undoing"
         UNDONE = "undone", "Undone"
 
     class Strategy(models.TextChoices):
@@ -51,7 +54,9 @@ class ImportRun(models.Model):
     region = models.CharField(max_length=2)
     mapping = models.JSONField(default=dict, blank=True)
     strategy = models.CharField(max_length=10, choices=Strategy.choices, default=Strategy.SKIP)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ANALYZING)
+    # What the worker is doing now, for the progress line ("Matching 63,338 rows…").
+    phase = models.CharField(max_length=200, blank=True)
     rows = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
     # The dry run's items (PRODUCT.md's JSON), gzip-compressed: tens of thousands of rows.
@@ -64,6 +69,7 @@ class ImportRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
+    undo_requested_at = models.DateTimeField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -86,4 +92,37 @@ class ImportRun(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        """The worker has (or is about to have) something to do for this run."""
+        return self.status in (
+            self.Status.ANALYZING,
+            self.Status.QUEUED,
+            self.Status.RUNNING,
+            self.Status.UNDOING,
+        )
+
+    @property
+    def can_commit(self) -> bool:
+        return self.status == self.Status.PREVIEWED or (
+            self.status == self.Status.FAILED and self.preview_gz is not None
+        )
+
+
+class SavedMapping(models.Model):
+    """A generic CSV's column mapping, remembered per workspace for the next file with the
+    same headers (matched by `headers_signature`)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    signature = models.CharField(max_length=64)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "signature"], name="one_mapping_per_layout"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Mapping {self.signature[:8]} in {self.workspace_id}"

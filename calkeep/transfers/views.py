@@ -5,32 +5,42 @@ import io
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from calkeep.accounts.access import WorkspaceRequest, workspace_view
+from calkeep.contacts.models import ContactChange
 from calkeep.formats.draft import UnreadableFile
-from calkeep.transfers.actions import ImportOptions, queue_commit, replan, start_import
-from calkeep.transfers.forms import CommitForm, UploadForm
+from calkeep.transfers import runs
+from calkeep.transfers.actions import ImportOptions
+from calkeep.transfers.forms import CommitForm, MappingForm, UploadForm
 from calkeep.transfers.models import ImportRun
 
 PREVIEW_PAGE = 100
 OUTCOME_FILTERS = ("create", "update", "skip", "error", "warning")
+Status = ImportRun.Status
 
 
-def runs_for(request: WorkspaceRequest) -> object:
-    runs = ImportRun.objects.filter(workspace=request.workspace).defer("data", "preview_gz")
+def runs_for(request: WorkspaceRequest) -> QuerySet[ImportRun]:
+    """Admins see every import of the workspace, members their own."""
+    found = ImportRun.objects.filter(workspace=request.workspace).defer("data", "preview_gz")
     if not request.membership.is_admin:
-        runs = runs.filter(created_by_id=request.user.pk)
-    return runs
+        found = found.filter(created_by_id=request.user.pk)
+    return found
 
 
 def get_run(request: WorkspaceRequest, run_id: int) -> ImportRun:
-    run = runs_for(request).filter(pk=run_id).first()  # type: ignore[attr-defined]
+    run = runs_for(request).filter(pk=run_id).first()
     if run is None:
         raise Http404("No such import")
     return run
+
+
+def to_run(request: WorkspaceRequest, run: ImportRun) -> HttpResponse:
+    name = "transfers:mapping" if run.status == Status.MAPPING else "transfers:detail"
+    return redirect(name, ws=request.workspace.slug, run_id=run.pk)
 
 
 @workspace_view
@@ -42,25 +52,52 @@ def upload(request: WorkspaceRequest) -> HttpResponse:
         upload_file = form.cleaned_data["file"]
         options = ImportOptions(form.cleaned_data["format"], form.cleaned_data["region"])
         try:
-            run, _ = start_import(request.membership, upload_file.name, upload_file.read(), options)
+            run = runs.receive_upload(
+                request.membership, upload_file.name, upload_file.read(), options
+            )
         except UnreadableFile as error:
             form.add_error("file", f"{upload_file.name}: {error.message}")
         else:
-            return redirect("transfers:detail", ws=request.workspace.slug, run_id=run.pk)
-    recent = runs_for(request)[:10]  # type: ignore[index]
+            return to_run(request, run)
+    recent = runs_for(request)[:10]
     return render(request, "transfers/upload.html", {"form": form, "recent": recent})
+
+
+@workspace_view
+def mapping(request: WorkspaceRequest, run_id: int) -> HttpResponse:
+    run = get_run(request, run_id)
+    if run.status not in (Status.MAPPING, Status.PREVIEWED, Status.FAILED):
+        return to_run(request, run)
+    full = ImportRun.objects.get(pk=run.pk)  # the stored file, deferred in listings
+    columns = runs.run_columns(full)
+    form = MappingForm(request.POST or None, columns=columns.columns, mapping=run.mapping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = runs.confirm_mapping(full, form.mapping())
+        except UnreadableFile as error:
+            form.add_error(None, error.message)
+        else:
+            return to_run(request, run)
+    context = {"run": run, "form": form, "columns": columns}
+    return render(request, "transfers/mapping.html", context)
 
 
 @workspace_view
 def detail(request: WorkspaceRequest, run_id: int) -> HttpResponse:
     run = get_run(request, run_id)
+    if run.status == Status.MAPPING:
+        return to_run(request, run)
+    run = ImportRun.objects.defer("data").get(pk=run.pk)
     shown = request.GET.get("show", "")
     items = run.preview_items()
     if shown in OUTCOME_FILTERS:
         items = [i for i in items if _shows(i, shown)]
     page = Paginator(items, PREVIEW_PAGE).get_page(request.GET.get("page"))
-    form = CommitForm(initial={"strategy": run.strategy})
-    context = {"run": run, "page": page, "shown": shown, "form": form, "filters": OUTCOME_FILTERS}
+    context = {
+        "run": run, "page": page, "shown": shown, "filters": OUTCOME_FILTERS,
+        "form": CommitForm(initial={"strategy": run.strategy}),
+        "conflicts": runs.undo_conflicts(run),
+    }  # fmt: skip
     return render(request, "transfers/detail.html", context)
 
 
@@ -77,17 +114,15 @@ def commit(request: WorkspaceRequest, run_id: int) -> HttpResponse:
     form = CommitForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose what to do with rows that match existing contacts.")
-        return redirect("transfers:detail", ws=request.workspace.slug, run_id=run.pk)
+        return to_run(request, run)
     strategy = form.cleaned_data["strategy"]
     if request.POST.get("action") == "preview":
-        if run.status in (ImportRun.Status.PREVIEWED, ImportRun.Status.FAILED):
-            replan(run, strategy)
-        return redirect("transfers:detail", ws=request.workspace.slug, run_id=run.pk)
-    if queue_commit(run, strategy):
+        runs.replan(run, strategy)
+    elif runs.queue_commit(run, strategy):
         messages.success(request, f"Importing {run.filename} in the background.")
     else:
-        messages.warning(request, "This import was already committed; nothing more to do.")
-    return redirect("transfers:detail", ws=request.workspace.slug, run_id=run.pk)
+        messages.warning(request, "This import is not waiting to be imported; nothing changed.")
+    return to_run(request, run)
 
 
 @workspace_view
@@ -95,14 +130,43 @@ def progress(request: WorkspaceRequest, run_id: int) -> HttpResponse:
     run = get_run(request, run_id)
     response = render(request, "transfers/_progress.html", {"run": run})
     if not run.is_active and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"  # the work is over: show the final page
+        response["HX-Refresh"] = "true"  # the work is over: show the whole page again
     return response
+
+
+@require_POST
+@workspace_view
+def undo(request: WorkspaceRequest, run_id: int) -> HttpResponse:
+    run = get_run(request, run_id)
+    if runs.request_undo(run):
+        messages.success(request, f"Undoing the import of {run.filename}.")
+    else:
+        messages.warning(request, "Only an imported file can be undone.")
+    return to_run(request, run)
+
+
+@require_POST
+@workspace_view
+def resolve(request: WorkspaceRequest, run_id: int, change_id: int) -> HttpResponse:
+    """One contact edited since the import: revert it anyway, or keep it."""
+    run = get_run(request, run_id)
+    change = None
+    if run.operation_id is not None:
+        change = ContactChange.objects.filter(pk=change_id, operation_id=run.operation_id).first()
+    if change is None or change.resolution:
+        raise Http404("No such change")
+    decision = request.POST.get("decision")
+    if decision not in ("revert", "keep"):
+        messages.error(request, "Choose to revert the contact or to keep it.")
+        return to_run(request, run)
+    runs.resolve_conflict(run, change, decision == "revert", request.user)  # type: ignore[arg-type]
+    return to_run(request, run)
 
 
 @workspace_view
 def problems_csv(request: WorkspaceRequest, run_id: int) -> HttpResponse:
     """Row errors and warnings as a CSV a person can open beside the original file."""
-    run = get_run(request, run_id)
+    run = ImportRun.objects.defer("data").get(pk=get_run(request, run_id).pk)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["row", "line", "outcome", "severity", "field", "message"])

@@ -12,9 +12,10 @@ from django.contrib.auth.models import User
 from calkeep import cli
 from calkeep.accounts.models import Membership, Workspace
 from calkeep.contacts.models import Contact, ContactChange, Operation
-from calkeep.transfers import actions
-from calkeep.transfers.actions import ImportOptions, dry_run, queue_commit, start_import
+from calkeep.transfers import runs
+from calkeep.transfers.actions import ImportOptions, dry_run
 from calkeep.transfers.models import ImportRun
+from calkeep.transfers.runs import queue_commit, receive_upload
 
 GOOGLE_HEADER = (
     "First Name,Middle Name,Last Name,Organization Name,E-mail 1 - Label,E-mail 1 - Value,"
@@ -38,9 +39,10 @@ def viewer(admin: User, workspace: Workspace) -> Membership:
 
 
 def commit(viewer: Membership, data: bytes, strategy: str = "skip", **kwargs: Any) -> ImportRun:
-    run, _ = start_import(viewer, "contacts.csv", data, ImportOptions(strategy=strategy, **kwargs))
+    run = receive_upload(viewer, "contacts.csv", data, ImportOptions(strategy=strategy, **kwargs))
+    assert run.status == ImportRun.Status.PREVIEWED
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.QUEUED)
-    actions.commit_run(run.pk)
+    runs.commit_run(run.pk)
     run.refresh_from_db()
     return run
 
@@ -154,7 +156,7 @@ def test_commit_writes_a_change_record_per_contact(
 def test_committing_the_same_dry_run_twice_does_nothing_the_second_time(
     transactional_db: Any, viewer: Membership, run_worker: Any
 ) -> None:
-    run, _ = start_import(
+    run = receive_upload(
         viewer, "a.csv", google_csv("Ana,,Lima,,,ana@example.com,,,"), ImportOptions()
     )
     assert queue_commit(run, "skip") is True
@@ -164,7 +166,7 @@ def test_committing_the_same_dry_run_twice_does_nothing_the_second_time(
     assert queue_commit(run, "skip") is False
     run_worker()
     assert Contact.objects.count() == 1
-    assert actions.commit_run(run.pk) is None
+    assert runs.commit_run(run.pk) is None
 
 
 def test_a_failing_commit_writes_nothing(
@@ -174,12 +176,12 @@ def test_a_failing_commit_writes_nothing(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(ContactChange.objects, "bulk_create", explode)
-    run, _ = start_import(
+    run = receive_upload(
         viewer, "a.csv", google_csv("Ana,,Lima,,,ana@example.com,,,"), ImportOptions()
     )
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.QUEUED)
     with pytest.raises(RuntimeError):
-        actions.commit_run(run.pk)
+        runs.commit_run(run.pk)
     run.refresh_from_db()
     assert run.status == ImportRun.Status.FAILED
     assert "nothing was written" in run.error_message

@@ -1,0 +1,358 @@
+"""An import run's life: upload → (column mapping) → analysis (the dry run) → commit →
+undo. Each step that can take long runs in the worker; every step is safe to run twice
+because it first checks, under a row lock, that the run is in the state the step expects.
+The page, the tasks and `calkeep import` call these functions."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from calkeep.accounts.models import Membership
+from calkeep.contacts.changes import (
+    RevertOutcome,
+    conflicts_of,
+    keep_change,
+    pending_changes,
+    revert_changes,
+)
+from calkeep.contacts.models import ContactChange
+from calkeep.formats.csv_mapping import has_contact_evidence, validate_mapping
+from calkeep.formats.csv_preview import CsvColumns, read_columns
+from calkeep.formats.detect import detect_format
+from calkeep.formats.draft import UnreadableFile
+from calkeep.formats.encoding import refuse_unreadable
+from calkeep.transfers.actions import (
+    ImportOptions,
+    check_options,
+    check_size,
+    dry_run,
+    preview_items,
+    write_plan,
+)
+from calkeep.transfers.models import ImportRun, SavedMapping
+from calkeep.transfers.planning import ImportPlan
+
+Status = ImportRun.Status
+# Files up to this size are analysed while the upload request waits (well under a second);
+# bigger ones in the worker, so a 10 MB file never holds a request open.
+INLINE_ANALYSIS_BYTES = 512 * 1024
+
+
+# -- upload and mapping ----------------------------------------------------------------------
+def receive_upload(
+    viewer: Membership, filename: str, data: bytes, options: ImportOptions
+) -> ImportRun:
+    """Check the file quickly (size, binary, format) and keep it. A generic CSV stops at the
+    column-mapping step; anything else goes on to the analysis."""
+    check_size(len(data))
+    region = check_options(viewer.workspace, options)
+    refuse_unreadable(data)
+    kind = detect_format(data) if options.format == "auto" else options.format
+    run = ImportRun(
+        workspace=viewer.workspace, created_by=viewer.user, filename=filename[:255],
+        size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data, format=kind,
+        requested_format=kind, region=region, strategy=options.strategy,
+        mapping=options.mapping or {}, status=Status.ANALYZING,
+    )  # fmt: skip
+    if kind == "generic_csv" and options.mapping is None:
+        columns = read_columns(data)
+        run.encoding = columns.encoding
+        remembered = remembered_mapping(viewer, columns)
+        if (
+            remembered is None
+            and options.format == "auto"
+            and not has_contact_evidence(columns.suggestion())
+        ):
+            raise UnreadableFile(_not_contacts(columns), "not_contacts")
+        run.mapping = remembered or columns.suggestion()
+        run.status = Status.MAPPING
+    run.save()
+    if run.status == Status.ANALYZING:
+        start_analysis(run)
+        run.refresh_from_db()
+    return run
+
+
+def _not_contacts(columns: CsvColumns) -> str:
+    names = ", ".join(c.name for c in columns.columns[:12])
+    more = ", …" if len(columns.columns) > 12 else ""
+    return (
+        f"this file does not look like a contact list: its columns are {names}{more}, and "
+        "none of them looks like a name, an email address or a phone number. Check that you "
+        "chose the right file, or choose “CSV with mapped columns” as the format to map the "
+        "columns by hand"
+    )
+
+
+def remembered_mapping(viewer: Membership, columns: CsvColumns) -> dict[str, str] | None:
+    saved = SavedMapping.objects.filter(
+        workspace=viewer.workspace, signature=columns.signature
+    ).first()
+    if saved is None:
+        return None
+    names = {c.name for c in columns.columns}
+    return {name: key for name, key in saved.mapping.items() if name in names}
+
+
+def run_columns(run: ImportRun) -> CsvColumns:
+    return read_columns(bytes(run.data))
+
+
+def confirm_mapping(run: ImportRun, mapping: dict[str, str]) -> ImportRun:
+    """The person's mapping: checked, remembered for the workspace, then the analysis."""
+    columns = run_columns(run)
+    checked = validate_mapping(mapping, [c.name for c in columns.columns])
+    if not has_contact_evidence(checked):
+        raise UnreadableFile(
+            "map at least one column to a name, an organization, an email or a phone",
+            "mapping_no_contact_field",
+        )
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status not in (Status.MAPPING, Status.PREVIEWED, Status.FAILED):
+            return locked
+        SavedMapping.objects.update_or_create(
+            workspace=locked.workspace, signature=columns.signature,
+            defaults={"headers": [c.name for c in columns.columns], "mapping": checked},
+        )  # fmt: skip
+        locked.mapping = checked
+        locked.status = Status.ANALYZING
+        locked.error_message = ""
+        locked.save(update_fields=["mapping", "status", "error_message"])
+    start_analysis(locked)
+    locked.refresh_from_db()
+    return locked
+
+
+def saved_mapping_for(viewer: Membership, data: bytes) -> dict[str, str] | None:
+    """`calkeep import` of a generic CSV without --mapping uses the workspace's remembered
+    mapping for these headers, as the page would."""
+    try:
+        return remembered_mapping(viewer, read_columns(data))
+    except UnreadableFile:
+        return None
+
+
+# -- analysis (the dry run) ---------------------------------------------------------------------
+def start_analysis(run: ImportRun) -> None:
+    from calkeep.transfers.tasks import analyze_import_task
+
+    if run.size <= INLINE_ANALYSIS_BYTES:
+        analyze_run(run.pk)
+    else:
+        transaction.on_commit(lambda: analyze_import_task.enqueue(run.pk))
+
+
+def analyze_run(run_id: int) -> None:
+    """Read and plan the stored file; keep the preview. A file that cannot be read ends the
+    run with its message, nothing else written."""
+    run = ImportRun.objects.get(pk=run_id)
+    if run.status != Status.ANALYZING:
+        return
+    try:
+        plan = _plan(run, run.strategy, phase=lambda text: _set_phase(run.pk, text))
+    except UnreadableFile as error:
+        _fail(run.pk, error.message)
+        return
+    _store_preview(run, plan, status=Status.PREVIEWED)
+
+
+def replan(run: ImportRun, strategy: str) -> None:
+    """The dry run again with another strategy (or against the workspace as it is now)."""
+    if run.status not in (Status.PREVIEWED, Status.FAILED) or run.preview_gz is None:
+        return
+    ImportRun.objects.filter(pk=run.pk).update(status=Status.ANALYZING, strategy=strategy)
+    run.refresh_from_db()
+    start_analysis(run)
+
+
+def _plan(run: ImportRun, strategy: str, phase: Callable[[str], None]) -> ImportPlan:
+    viewer = run_member(run)
+    options = ImportOptions(run.requested_format, run.region, strategy, run.mapping or None)
+    phase(f"Reading {run.filename}")
+    plan = dry_run(viewer, bytes(run.data), options)
+    phase(f"Checking {len(plan.items):,} rows")
+    return plan
+
+
+def _store_preview(run: ImportRun, plan: ImportPlan, status: str) -> None:
+    run.format = plan.parsed.format
+    run.encoding = plan.parsed.encoding
+    run.rows = len(plan.items)
+    run.summary = plan.summary()
+    run.set_preview(preview_items(plan))
+    run.status = status
+    run.phase = ""
+    run.error_message = ""
+    run.save(update_fields=[
+        "format", "encoding", "rows", "summary", "preview_gz", "status", "phase", "error_message",
+    ])  # fmt: skip
+
+
+def run_member(run: ImportRun) -> Membership:
+    members = Membership.objects.select_related("workspace", "user")
+    membership = members.filter(workspace_id=run.workspace_id, user=run.created_by).first()
+    if run.created_by is None or membership is None:
+        raise UnreadableFile(
+            "the person who started this import is no longer a member of the workspace",
+            "no_member",
+        )
+    return membership
+
+
+def _set_phase(run_id: int, text: str) -> None:
+    ImportRun.objects.filter(pk=run_id).update(phase=text[:200])
+
+
+def _fail(run_id: int, message: str) -> None:
+    ImportRun.objects.filter(pk=run_id).update(
+        status=Status.FAILED, error_message=message, phase=""
+    )
+
+
+# -- commit -----------------------------------------------------------------------------------
+def queue_commit(run: ImportRun, strategy: str) -> bool:
+    """Hand the run to the worker. False when it is not waiting for a commit (already queued,
+    running, imported or undone): a second click, or a second commit, does nothing."""
+    from calkeep.transfers.tasks import commit_import_task
+
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if not locked.can_commit:
+            return False
+        locked.status = Status.QUEUED
+        locked.strategy = strategy
+        locked.error_message = ""
+        locked.phase = "Waiting for the worker"
+        locked.save(update_fields=["status", "strategy", "error_message", "phase"])
+        transaction.on_commit(lambda: commit_import_task.enqueue(locked.pk))
+    return True
+
+
+def commit_run(run_id: int) -> ImportPlan | None:
+    """In the worker: plan again and write, in one transaction, so the commit does exactly
+    what a dry run of this moment would show. A run left RUNNING by a crashed worker is
+    taken up again; one that is already imported is left alone."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run_id)
+        if run.status not in (Status.QUEUED, Status.RUNNING):
+            return None
+        run.status = Status.RUNNING
+        run.phase = f"Importing {run.rows:,} rows in one transaction"
+        run.save(update_fields=["status", "phase"])
+    try:
+        with transaction.atomic():
+            run = ImportRun.objects.select_for_update().get(pk=run_id)
+            if run.status != Status.RUNNING:
+                return None  # another worker finished it meanwhile
+            plan = _plan(run, run.strategy, phase=lambda text: None)
+            operation = write_plan(run_member(run), plan, label=f"Import of {run.filename}")
+            run.operation = operation
+            run.committed_at = timezone.now()
+            run.save(update_fields=["operation", "committed_at"])
+            _store_preview(run, plan, status=Status.COMMITTED)
+        return plan
+    except Exception as error:
+        _fail(run_id, _failure_message(error))
+        raise
+
+
+def _failure_message(error: Exception) -> str:
+    if isinstance(error, UnreadableFile):
+        return f"The import stopped and nothing was written: {error.message}"
+    return f"The import failed and nothing was written ({type(error).__name__}: {error})."
+
+
+def import_now(
+    viewer: Membership, filename: str, data: bytes, options: ImportOptions
+) -> ImportPlan:
+    """`calkeep import` without --dry-run: a run like the page's, committed in this process."""
+    check_size(len(data))
+    region = check_options(viewer.workspace, options)
+    refuse_unreadable(data)
+    plan = dry_run(viewer, data, options)
+    run = ImportRun.objects.create(
+        workspace=viewer.workspace, created_by=viewer.user, filename=filename[:255],
+        size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data,
+        format=plan.parsed.format, requested_format=options.format, region=region,
+        strategy=options.strategy, mapping=options.mapping or plan.parsed.mapping,
+        status=Status.QUEUED, rows=len(plan.items),
+    )  # fmt: skip
+    committed = commit_run(run.pk)
+    assert committed is not None
+    return committed
+
+
+# -- undo ---------------------------------------------------------------------------------------
+def request_undo(run: ImportRun) -> bool:
+    from calkeep.transfers.tasks import undo_import_task
+
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != Status.COMMITTED or locked.operation_id is None:
+            return False
+        locked.status = Status.UNDOING
+        locked.undo_requested_at = timezone.now()
+        locked.phase = "Undoing the import"
+        locked.save(update_fields=["status", "undo_requested_at", "phase"])
+        transaction.on_commit(lambda: undo_import_task.enqueue(locked.pk))
+    return True
+
+
+def _locked_runs() -> QuerySet[ImportRun]:
+    # PostgreSQL cannot lock the nullable side of the operation join: lock the run only.
+    return ImportRun.objects.select_for_update(of=("self",)).select_related("operation")
+
+
+def undo_run(run_id: int, actor: AbstractBaseUser | None = None) -> RevertOutcome | None:
+    """Revert every change of the import. Contacts edited since are left alone and listed
+    as conflicts; the run counts as undone when none is left waiting for a decision."""
+    with transaction.atomic():
+        run = _locked_runs().get(pk=run_id)
+        if run.status != Status.UNDOING or run.operation is None:
+            return None
+        outcome = revert_changes(
+            run.workspace, pending_changes(run.operation), actor or run.created_by,
+            label=f"Undo of the import of {run.filename}",
+        )  # fmt: skip
+        _finish_undo(run)
+    return outcome
+
+
+def _finish_undo(run: ImportRun) -> None:
+    assert run.operation is not None
+    run.operation.refresh_from_db()
+    if run.operation.reverted_at is not None:
+        run.status, run.undone_at = Status.UNDONE, run.operation.reverted_at
+    else:
+        run.status = Status.COMMITTED  # with conflicts waiting: the page lists them
+    run.phase = ""
+    run.save(update_fields=["status", "undone_at", "phase"])
+
+
+def undo_conflicts(run: ImportRun) -> list:
+    if run.operation is None or run.undo_requested_at is None or run.status == Status.UNDONE:
+        return []
+    return conflicts_of(run.operation)
+
+
+@transaction.atomic
+def resolve_conflict(
+    run: ImportRun, change: ContactChange, revert: bool, actor: AbstractBaseUser | None
+) -> None:
+    """The person's decision on one contact edited since the import: revert it anyway (the
+    later edits are lost, knowingly) or keep it as it is now."""
+    locked = _locked_runs().get(pk=run.pk)
+    if locked.operation is None or change.operation_id != locked.operation_id:
+        return
+    if revert:
+        revert_changes(locked.workspace, [change], actor, f"Undo of {locked.filename}", force=True)
+    else:
+        keep_change(change)
+    _finish_undo(locked)
