@@ -52,18 +52,33 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+class TaskWorker:
+    """The real django-tasks database worker, in a thread of the test process; started
+    when the test says so, so a test can see work wait in the queue first."""
+
+    def __init__(self) -> None:
+        self.worker = Worker(
+            queue_names=["default"], interval=0.2, batch=False,
+            backend_name=DEFAULT_TASK_BACKEND_ALIAS, startup_delay=False, max_tasks=None,
+            worker_id="browser-tests", excluded_queue_names=[],
+        )  # fmt: skip
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self.worker.run, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.worker.running = False
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+
+
 @pytest.fixture
-def task_worker(transactional_db: Any) -> Iterator[Worker]:
-    """The real django-tasks database worker, in a thread of the test process."""
-    worker = Worker(
-        queue_names=["default"], interval=0.2, batch=False, backend_name=DEFAULT_TASK_BACKEND_ALIAS,
-        startup_delay=False, max_tasks=None, worker_id="browser-tests", excluded_queue_names=[],
-    )  # fmt: skip
-    thread = threading.Thread(target=worker.run, daemon=True)
-    thread.start()
+def task_worker(transactional_db: Any) -> Iterator[TaskWorker]:
+    worker = TaskWorker()
     yield worker
-    worker.running = False
-    thread.join(timeout=10)
+    worker.stop()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.browser
 def test_create_import_and_find_by_phone(
     page: Any, live_server: Any, browser_admin: User, task_worker: Any
 ) -> None:
+    task_worker.start()
     log_in(page, live_server, browser_admin)
 
     page.get_by_role("link", name="New contact").click()
