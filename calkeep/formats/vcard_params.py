@@ -43,7 +43,7 @@ NO_PARAMS = Params()
 
 # A file repeats a handful of parameter strings thousands of times: callers on hot paths
 # look here first (`PARAMS_CACHE.get(text) or parse_params(text)`).
-PARAMS_CACHE: dict[str, Params] = {}
+PARAMS_CACHE: dict[str, Params] = {"": NO_PARAMS}  # most properties have no parameters
 _CACHE_LIMIT = 4096
 
 
@@ -58,6 +58,7 @@ def parse_params(text: str) -> Params:
         if len(text) <= 256:
             if len(PARAMS_CACHE) >= _CACHE_LIMIT:
                 PARAMS_CACHE.clear()
+                PARAMS_CACHE[""] = NO_PARAMS
             PARAMS_CACHE[text] = params
     return params
 
