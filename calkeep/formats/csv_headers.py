@@ -19,7 +19,8 @@ Canonical field keys (what a column mapping maps a header to; "" means ignore th
   ADDRESS_PARTS (street, extended, pobox, city, region, postcode, country, formatted)
 - Google's numbered groups, where another column holds the label of each value:
   email#N, email#N:label, phone#N, phone#N:label, address#N:label, address#N:<part>,
-  url#N, url#N:label
+  url#N, url#N:label; and phone#N:extension, the `Phone N - Extension` column CalKeep's
+  own export adds (csv_export.py)
 """
 
 from __future__ import annotations
@@ -221,6 +222,8 @@ def match_google_header(header: str) -> str | None:
     if group not in ("email", "phone", "address", "website"):
         return ""  # relations, events, IM, custom fields: outside the contract
     base = {"website": "url"}.get(group, group)
+    if base == "phone" and part == "extension":
+        return f"phone#{number}:extension"
     suffix = _GOOGLE_PARTS.get(part)
     if suffix is None or (base != "address" and suffix not in ("", "label")):
         return ""

@@ -27,7 +27,9 @@ from calkeep.formats.draft import UnreadableFile
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_SHAPE = re.compile(r"^\+?[\d\s().\-/]{6,24}(?:\s*(?:x|ext\.?|#)\s*\d{1,6})?$", re.IGNORECASE)
 _DATE_SHAPE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
-_GROUP_KEY = re.compile(r"^(email|phone|url)#(\d{1,4})(?::label)?$|^address#(\d{1,4}):(\w+)$")
+_GROUP_KEY = re.compile(
+    r"^(email|phone|url)#(\d{1,4})(?::label)?$|^address#(\d{1,4}):(\w+)$|^phone#\d{1,4}:extension$"
+)
 _HONORIFIC_WORDS = (
     "mr mrs ms miss mx dr prof sir dame rev herr frau hr fr mme mlle m sr sra srta don dona "
     "sig sigra dott ing dhr mevr mag dipl lord lady hon capt"

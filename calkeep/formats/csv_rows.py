@@ -6,8 +6,10 @@ regular expressions and no header lookups: a 10 MB Google export is ~70,000 rows
 Formula-injection guard: CalKeep's own CSV export (and careful spreadsheets) neutralize a
 cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return by prefixing an
 apostrophe, so Excel shows it as text instead of running it. Reading such a file back must
-give the original value, so `cell_value` strips exactly one leading `'` when the next
-character is one of those six. Any other leading apostrophe is data (`'t Hooft`).
+give the original value, so `cell_value` strips exactly one leading `'` when the apostrophes
+at the start are followed by one of those six. Any other leading apostrophe is data (`'t
+Hooft`). The export guards a value that itself starts with `'=` the same way (`''=`), so
+that it, too, reads back as written.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from typing import Any
 
 from calkeep.formats.csv_headers import PHONE_LABELS, fold_header
 from calkeep.formats.draft import AddressDraft, ContactDraft, EmailDraft, Issue, PhoneDraft
+from calkeep.formats.phones import EXTENSION_SEPARATOR
 from calkeep.lib.dates import format_birthday
 
 _FORMULA_STARTS = frozenset("=+-@\t\r")
-_GUARD_PREFIX = re.compile(r"'[=+\-@\t\r]")
+_GUARD_PREFIX = re.compile(r"'+[=+\-@\t\r]")
 # Google's all-contacts and starred system groups are not labels a person made.
 GOOGLE_SYSTEM_GROUPS = frozenset({"mycontacts", "starred"})
 _FIRST_WINS = (
@@ -66,8 +69,10 @@ def may_hold_guarded_cells(text: str) -> bool:
 
 def cell_value(value: str) -> str:
     """Undo the export's formula guard (see the module docstring)."""
-    if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_STARTS:
-        return value[1:]
+    if len(value) > 1 and value[0] == "'":
+        start = value.lstrip("'")
+        if start and start[0] in _FORMULA_STARTS:
+            return value[1:]
     return value
 
 
@@ -76,6 +81,7 @@ class LabeledColumn:
     value: int
     label_column: int | None = None
     label: str = ""
+    extension_column: int | None = None  # phones: CalKeep's `Phone N - Extension`
 
 
 @dataclass
@@ -166,7 +172,11 @@ def _plan_groups(plan: ColumnPlan, groups: dict[str, dict[str, list[int]]]) -> N
             plan.urls.extend(parts.get("value", []))
         else:
             target = plan.emails if kind == "email" else plan.phones
-            target.extend(LabeledColumn(i, label_column) for i in parts.get("value", []))
+            extension_column = parts.get("extension", [None])[0] if kind == "phone" else None
+            target.extend(
+                LabeledColumn(i, label_column, extension_column=extension_column)
+                for i in parts.get("value", [])
+            )
 
 
 def day_order_evidence(values: list[str]) -> bool | None:
@@ -288,8 +298,21 @@ def _read_phones(draft: ContactDraft, column: LabeledColumn, cells: list[str]) -
     label = column.label
     if column.label_column is not None:
         label = _phone_label(cells[column.label_column])
-    for value in _split_multi(cells[column.value]):
-        draft.phones.append(PhoneDraft(raw=value, label=label))
+    extension = ""
+    if column.extension_column is not None:
+        extension = cells[column.extension_column].strip()
+    for position, value in enumerate(_split_multi(cells[column.value])):
+        phone = PhoneDraft(raw=value, label=label)
+        if extension and position == 0:
+            phone.raw, phone.extension = _without_shown_extension(value, extension), extension
+        draft.phones.append(phone)
+
+
+def _without_shown_extension(value: str, extension: str) -> str:
+    """CalKeep's export appends ` ext. 45` to a number that does not show its extension
+    (csv_export.py); with the extension column beside it, that text is removed again."""
+    suffix = EXTENSION_SEPARATOR + extension
+    return value[: -len(suffix)] if value.endswith(suffix) else value
 
 
 _STRUCTURED_PARTS = ("street", "pobox", "extended", "city", "region", "postcode", "country")

@@ -17,6 +17,11 @@ from calkeep.lib.text import digits_only
 _SCIENTIFIC = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*[eE]\s*\+?\s*\d+\s*$")
 _HAS_LETTERS = re.compile(r"[^\W\d_]{3,}")
 _EXTENSION_WORDS = re.compile(r"(?:ext\.?|extension|x|#)\s*\d+\s*$", re.IGNORECASE)
+# How an export shows an extension the number does not show itself (`555-0100 ext. 45`).
+# When the extension also travels on its own (CSV column, vCard parameter), our readers
+# remove exactly this text again.
+EXTENSION_SEPARATOR = " ext. "
+_SHOWN_EXTENSION = r"(?:ext\.?|extension|x|#|;ext=)\s*{}\s*$"
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,12 @@ class PhoneResult:
     extension: str = ""
     warning: str = ""
     code: str = ""
+
+
+def shows_extension(raw: str, extension: str) -> bool:
+    """Whether the number as written already ends in its extension (`555-0100 x45`)."""
+    pattern = _SHOWN_EXTENSION.format(re.escape(extension))
+    return re.search(pattern, raw, re.IGNORECASE) is not None
 
 
 def strip_tel_uri(value: str) -> tuple[str, str]:
