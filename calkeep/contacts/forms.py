@@ -80,7 +80,7 @@ class ContactForm(forms.Form):
     urls = _text(
         None,
         "Websites",
-        help_text="One per line, starting with http:// or https://.",
+        help_text="One per line, such as https://example.com or www.example.com.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -118,11 +118,12 @@ class ContactForm(forms.Form):
             if not url or url in urls:
                 continue
             try:
-                _URL(url)
+                # `www.example.com` is a web address too (many exports drop the scheme).
+                _URL(url if "://" in url else f"http://{url}")
             except ValidationError:
                 problems.append(
-                    f"Line {number}: “{url}” is not a web address; "
-                    "start it with http:// or https://."
+                    f"Line {number}: “{url}” is not a web address, "
+                    "such as https://example.com or www.example.com."
                 )
             urls.append(url)
         if problems:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import binascii
 import gc
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -46,9 +45,6 @@ from calkeep.formats.vcard_params import (
 from calkeep.formats.vcard_source import SourceText, decode_source, decode_value_bytes
 from calkeep.lib.dates import parse_birthday
 
-# Only scheme-qualified values are web addresses (`http://`, `https://`, `ftp://`,
-# `mailto:`): `www.company.com` (Android) is ambiguous and FBURL/CALURI are not urls at all.
-_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{1,30}:\S")
 # Google's all-contacts system group, which Android and Google exports write as a category
 # on every card; it is not a user's label (EXPECTED.md "Tags").
 _SYSTEM_GROUPS = {"my contacts", "mycontacts", "* my contacts", "* mycontacts"}
@@ -292,16 +288,11 @@ def _read_bday(card: _CardReader, params: Params, value: str, group: str, line: 
 
 
 def _read_url(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:
+    # URL values are kept as written: `www.company.com` (Android) is a web address without
+    # its scheme, and nothing is lost on import. FBURL/CALURI never come here.
     url = unescape(card.text(params, value, "urls", len(card.draft.urls))).strip()
-    if _URL_SCHEME.match(url):
+    if url:
         card.draft.urls.append(url)
-    elif url:
-        card.warn(
-            "urls",
-            f"line {line}: {url!r} is not a full web address (no http:// or "
-            "similar); it was not imported",
-            "url_without_scheme",
-        )
 
 
 def _read_categories(card: _CardReader, params: Params, value: str, group: str, line: int) -> None:

@@ -155,12 +155,15 @@ def test_invalid_birthdays_say_why(typed: str, message: str) -> None:
     assert message in editor.form.errors["birthday"][0]
 
 
-def test_urls_need_a_web_scheme() -> None:
-    editor = editor_for(new_contact_post(given_name="A", urls="https://a.example\n\nwww.b.example"))
+def test_urls_must_be_web_addresses_with_or_without_scheme() -> None:
+    editor = editor_for(new_contact_post(given_name="A", urls="https://a.example\n\nnot a site"))
     assert not editor.is_valid()
     assert editor.form.errors["urls"] == [
-        "Line 3: “www.b.example” is not a web address; start it with http:// or https://."
+        "Line 3: “not a site” is not a web address, such as https://example.com or www.example.com."
     ]
+    editor = editor_for(new_contact_post(given_name="A", urls="www.b.example"))
+    assert editor.is_valid()
+    assert editor.values()["urls"] == ["www.b.example"]
 
     editor = editor_for(
         new_contact_post(given_name="A", urls="https://a.example\nhttp://b.example/x")

@@ -604,7 +604,7 @@ def test_several_notes_are_joined_with_a_blank_line() -> None:
     assert read_one(card("NOTE:first", "NOTE:", "NOTE:second")).notes == "first\n\nsecond"
 
 
-def test_only_scheme_qualified_urls_are_urls() -> None:
+def test_url_properties_are_urls_as_written_and_freebusy_addresses_are_not() -> None:
     data = card(
         "URL:http\\://www.example1.com",
         "item1.URL:https://example.com/blog",
@@ -615,8 +615,12 @@ def test_only_scheme_qualified_urls_are_urls() -> None:
     )
     row = parse_vcard(data).rows[0]
     assert row.draft is not None
-    assert row.draft.urls == ["http://www.example1.com", "https://example.com/blog"]
-    assert [w.code for w in row.warnings] == ["url_without_scheme"]
+    assert row.draft.urls == [
+        "http://www.example1.com",
+        "https://example.com/blog",
+        "www.company.com",
+    ]
+    assert row.warnings == []
 
 
 def test_categories_become_tags_without_google_system_groups() -> None:
