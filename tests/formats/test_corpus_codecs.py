@@ -16,14 +16,16 @@ def document_for(name: str, region: str | None) -> dict:
         contact = row.draft.to_dict() if row.draft else None
         if row.draft is not None and contact is not None:
             contact["display_name"] = row.draft.effective_display_name()
-        items.append({
-            "row": row.row,
-            "outcome": "error" if row.errors else "create",
-            "match": None,
-            "contact": contact,
-            "warnings": [w.to_dict() for w in row.warnings],
-            "errors": [e.to_dict() for e in row.errors],
-        })
+        items.append(
+            {
+                "row": row.row,
+                "outcome": "error" if row.errors else "create",
+                "match": None,
+                "contact": contact,
+                "warnings": [w.to_dict() for w in row.warnings],
+                "errors": [e.to_dict() for e in row.errors],
+            }
+        )
     return {"format": parsed.format, "encoding": parsed.encoding, "items": items}
 
 
