@@ -330,8 +330,10 @@ def _read_tel(card: _CardReader, params: Params, value: str, group: str, line: i
     if params.value == "uri" or text[:4].lower() == "tel:":
         text, extension = strip_tel_uri(text)  # RFC 6350 6.4.1: `tel:+1-555-0123;ext=45`
     marker = params.get(EXTENSION_PARAM)
-    if marker and text.endswith(EXTENSION_SEPARATOR + marker):
-        text, extension = text[: -len(EXTENSION_SEPARATOR + marker)].rstrip(), marker
+    if marker:  # our writer's extension, and the ` ext. 45` it appended (vcard_write)
+        extension = marker
+        if text.endswith(EXTENSION_SEPARATOR + marker):
+            text = text[: -len(EXTENSION_SEPARATOR + marker)].rstrip()
     if text:
         phones.append(PhoneDraft(text, None, phone_label(params.types), extension))
         if group:

@@ -9,8 +9,9 @@ Choices that make the round trip through `parse_vcard` lossless:
 - labels: standard ones as TYPE parameters, custom ones (and fax/pager combinations TYPE
   cannot say) as an Apple item group with `X-ABLabel`, which Apple and Google also read;
 - phones: the number as written, as text (`VALUE=text` in 4.0), never a `tel:` URI, which
-  would lose its formatting. An extension the number does not already show is appended as
-  ` ext. 45` for other programs and marked with `X-CALKEEP-EXT` so our reader splits it off;
+  would lose its formatting. The extension is given in `X-CALKEEP-EXT`; it is also appended
+  as ` ext. 45` for other programs when the number does not show it (or ends in that very
+  text), and our reader removes exactly that again;
 - birthday without a year: `--MMDD` (4.0, RFC 6350 4.3.1), `--MM-DD` in 3.0 (Google's form);
 - primary email: `PREF=1` (4.0) or `TYPE=pref` (3.0);
 - FN is written as stored, even when empty: readers derive a name from N, ORG or EMAIL.
@@ -145,8 +146,13 @@ def _add_phone(card: _Card, phone: Mapping[str, Any]) -> None:
     params = ";VALUE=text" if card.modern else ""
     params += _types_param(list(types or ()))
     extension = str(phone.get("extension") or "").strip()
-    if extension and not _shows_extension(raw, extension):
-        raw += EXTENSION_SEPARATOR + extension
+    if extension:
+        # Always marked: a number that shows its extension in a way the phone parser does
+        # not read (`#7`) would lose it otherwise. Appended again to a number ending in our
+        # own ` ext. 45`, so that removing one gives the number as written.
+        suffix = EXTENSION_SEPARATOR + extension
+        if raw.endswith(suffix) or not _shows_extension(raw, extension):
+            raw += suffix
         params += f";{EXTENSION_PARAM}={_param_value(extension)}"
     _add_maybe_labelled(card, "TEL", _escape_minimal(raw), params, label if types is None else "")
 

@@ -134,7 +134,20 @@ def test_an_extension_is_shown_to_other_readers_and_split_off_by_ours() -> None:
 
 def test_an_extension_the_number_already_shows_is_not_repeated() -> None:
     text = write_vcard(contact(phones=[{"raw": "555-0100 x45", "extension": "45"}]))
-    assert "TEL;VALUE=text:555-0100 x45" in lines_of(text)
+    assert 'TEL;VALUE=text;X-CALKEEP-EXT="45":555-0100 x45' in lines_of(text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "line"),
+    [("#7", 'TEL;VALUE=text;X-CALKEEP-EXT="7":#7'),  # shown, but no parser reads it back
+     ("555 ext. 7", 'TEL;VALUE=text;X-CALKEEP-EXT="7":555 ext. 7 ext. 7')],  # our spelling
+)  # fmt: skip
+def test_an_extension_the_number_shows_still_reads_back_exactly(raw: str, line: str) -> None:
+    # Found by the export's round-trip property test (tests/transfers/test_export_roundtrip.py).
+    text = write_vcard(contact(phones=[{"raw": raw, "extension": "7"}]))
+    assert line in lines_of(text)
+    [back] = read_back(text).phones
+    assert (back.raw, back.extension) == (raw, "7")
 
 
 def test_a_uid_is_written_when_given() -> None:
