@@ -6,7 +6,7 @@ import page, `calkeep import` and the tests all call."""
 from __future__ import annotations
 
 from calkeep.formats.draft import ParsedFile, UnreadableFile
-from calkeep.formats.normalize import finish_row
+from calkeep.formats.normalize import finish_rows
 
 FORMATS = ("google_csv", "outlook_csv", "icloud_csv", "vcard", "generic_csv")
 
@@ -28,8 +28,7 @@ def read_contacts(
         raise UnreadableFile(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
     kind = detect_format(data) if format == "auto" else format
     parsed = parse_vcard(data) if kind == "vcard" else read_csv(data, kind=kind, mapping=mapping)
-    for row in parsed.rows:
-        finish_row(row, region)
+    finish_rows(parsed.rows, region)
     return parsed
 
 

@@ -8,7 +8,15 @@ from calkeep.formats.draft import TEXT_FIELDS, ContactDraft, Issue, ParsedRow
 from calkeep.formats.emails import check_email
 from calkeep.formats.phones import parse_phone
 from calkeep.lib.dates import is_birthday
+from calkeep.lib.memory import paused_gc
 from calkeep.lib.text import clean_text
+
+
+def finish_rows(rows: list[ParsedRow], region: str | None) -> None:
+    """`finish_row` for every row of a file."""
+    with paused_gc():
+        for row in rows:
+            finish_row(row, region)
 
 
 def finish_row(row: ParsedRow, region: str | None) -> ParsedRow:
@@ -37,22 +45,35 @@ def _record_region(draft: ContactDraft) -> str | None:
     return None
 
 
+def _clean(value: str) -> str:
+    """`clean_text`, without its Unicode work for the empty and plain ASCII cells that make
+    up most of a file (for those it only strips)."""
+    if not value:
+        return value
+    if value.isascii() and "\r" not in value and "\x00" not in value:
+        return value.strip()
+    return clean_text(value)
+
+
 def _clean_strings(draft: ContactDraft) -> None:
     for name in TEXT_FIELDS:
-        setattr(draft, name, clean_text(getattr(draft, name)))
-    draft.tags = _unique([clean_text(t) for t in draft.tags])
-    draft.urls = _unique([clean_text(u) for u in draft.urls])
+        setattr(draft, name, _clean(getattr(draft, name)))
+    draft.tags = _unique([_clean(t) for t in draft.tags]) if draft.tags else []
+    draft.urls = _unique([_clean(u) for u in draft.urls]) if draft.urls else []
     for email in draft.emails:
-        email.value, email.label = clean_text(email.value), clean_text(email.label)
+        email.value, email.label = _clean(email.value), _clean(email.label)
     draft.emails = [e for e in draft.emails if e.value]
     for phone in draft.phones:
-        phone.raw, phone.label = clean_text(phone.raw), clean_text(phone.label)
-        phone.extension = clean_text(phone.extension)
+        phone.raw, phone.label = _clean(phone.raw), _clean(phone.label)
+        phone.extension = _clean(phone.extension)
     draft.phones = [p for p in draft.phones if p.raw]
     for address in draft.addresses:
-        for key in ("label", "street", "extended", "city", "region", "postcode", "country"):
-            setattr(address, key, clean_text(getattr(address, key)))
+        for key in _ADDRESS_PARTS:
+            setattr(address, key, _clean(getattr(address, key)))
     draft.addresses = [a for a in draft.addresses if not a.is_empty()]
+
+
+_ADDRESS_PARTS = ("label", "street", "extended", "city", "region", "postcode", "country")
 
 
 def _unique(values: list[str]) -> list[str]:
