@@ -3,9 +3,10 @@ code again inside its transaction and then writes what it says (PRODUCT.md: one 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db import connection
 
 from calkeep.accounts.models import Membership
 from calkeep.contacts.actions import values_from_draft
@@ -13,10 +14,11 @@ from calkeep.contacts.merging import changed_fields, merge_values, overwrite_val
 from calkeep.contacts.models import Contact, ContactKey
 from calkeep.formats.draft import ContactDraft, Issue, ParsedFile, ParsedRow
 from calkeep.formats.emails import normalize_email
+from calkeep.lib.memory import paused_gc
 
 STRATEGIES = ("skip", "merge", "overwrite")
 OUTCOMES = ("create", "update", "skip", "error")
-_LOOKUP_CHUNK = 500
+_LOOKUP_CHUNK = 2000
 
 
 @dataclass
@@ -81,13 +83,18 @@ def plan_import(viewer: Membership, parsed: ParsedFile, strategy: str) -> Import
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}")
     rows = parsed.rows
-    email_owner = _existing_keys(viewer, ContactKey.EMAIL, _keys(rows, _row_emails))
-    phone_owner = _existing_keys(viewer, ContactKey.PHONE, _keys(rows, _row_phones))
-    plan = ImportPlan(parsed, strategy, [])
-    plan.existing = _load(viewer, set(email_owner.values()))
-    seen_in_file: dict[str, PlanItem] = {}
-    for row in rows:
-        plan.items.append(_plan_row(plan, row, email_owner, phone_owner, seen_in_file))
+    with paused_gc():
+        emails = [_row_emails(row) for row in rows]
+        email_owner = _existing_keys(viewer, ContactKey.EMAIL, _keys(rows, emails))
+        phones = [_row_phones(row) for row in rows]
+        phone_owner = _existing_keys(viewer, ContactKey.PHONE, _keys(rows, phones))
+        plan = ImportPlan(parsed, strategy, [])
+        plan.existing = _load(viewer, set(email_owner.values()))
+        seen_in_file: dict[str, PlanItem] = {}
+        for row, row_emails in zip(rows, emails, strict=True):
+            plan.items.append(
+                _plan_row(plan, row, row_emails, email_owner, phone_owner, seen_in_file)
+            )
     return plan
 
 
@@ -101,34 +108,53 @@ def _row_phones(row: ParsedRow) -> list[str]:
     return [p.e164 for p in row.draft.phones if p.e164] if row.draft else []
 
 
-def _keys(rows: Iterable[ParsedRow], getter: Any) -> set[str]:
-    return {key for row in rows if not row.errors for key in getter(row)}
+def _keys(rows: list[ParsedRow], values: list[list[str]]) -> set[str]:
+    return {key for row, keys in zip(rows, values, strict=True) if not row.errors for key in keys}
+
+
+def _lookup_chunk() -> int:
+    """Values per IN (...) lookup: as many as the backend takes in one statement."""
+    return connection.features.max_query_params or _LOOKUP_CHUNK
 
 
 def _existing_keys(viewer: Membership, kind: str, values: set[str]) -> dict[str, int]:
-    """value -> id of the oldest visible contact holding it."""
-    visible = Contact.objects.visible_to(viewer).values("pk")
-    owners: dict[str, int] = {}
+    """value -> id of the oldest visible contact holding it. The key table is searched on its
+    (workspace, kind, value) index alone; which of the few contacts found the member may see
+    is asked once afterwards."""
+    holders: dict[str, list[int]] = {}
     ordered = sorted(values)
-    for start in range(0, len(ordered), _LOOKUP_CHUNK):
-        chunk = ordered[start : start + _LOOKUP_CHUNK]
-        rows = (
-            ContactKey.objects.filter(
-                workspace_id=viewer.workspace_id, kind=kind, value__in=chunk, contact__in=visible
-            )
-            .order_by("contact_id")
-            .values_list("value", "contact_id")
-        )
-        for value, contact_id in rows:
-            owners.setdefault(value, contact_id)
+    size = _lookup_chunk()
+    keys = ContactKey.objects.filter(workspace_id=viewer.workspace_id, kind=kind)
+    for start in range(0, len(ordered), size):
+        chunk = ordered[start : start + size]
+        for value, contact_id in keys.filter(value__in=chunk).values_list("value", "contact_id"):
+            holders.setdefault(value, []).append(contact_id)
+    visible = _visible_ids(viewer, {i for ids in holders.values() for i in ids})
+    owners: dict[str, int] = {}
+    for value, ids in holders.items():
+        seen = [i for i in ids if i in visible]
+        if seen:
+            owners[value] = min(seen)
     return owners
+
+
+def _visible_ids(viewer: Membership, ids: set[int]) -> set[int]:
+    visible: set[int] = set()
+    ordered = sorted(ids)
+    size = _lookup_chunk()
+    contacts = Contact.objects.visible_to(viewer)
+    for start in range(0, len(ordered), size):
+        chunk = ordered[start : start + size]
+        visible.update(contacts.filter(pk__in=chunk).values_list("pk", flat=True))
+    return visible
 
 
 def _load(viewer: Membership, ids: set[int]) -> dict[int, Contact]:
     contacts: dict[int, Contact] = {}
     ordered = sorted(ids)
-    for start in range(0, len(ordered), _LOOKUP_CHUNK):
-        chunk = ordered[start : start + _LOOKUP_CHUNK]
+    size = _lookup_chunk()
+    for start in range(0, len(ordered), size):
+        chunk = ordered[start : start + size]
         for contact in Contact.objects.visible_to(viewer).filter(pk__in=chunk):
             contacts[contact.pk] = contact
     return contacts
@@ -137,6 +163,7 @@ def _load(viewer: Membership, ids: set[int]) -> dict[int, Contact]:
 def _plan_row(
     plan: ImportPlan,
     row: ParsedRow,
+    emails: list[str],
     email_owner: dict[str, int],
     phone_owner: dict[str, int],
     seen_in_file: dict[str, PlanItem],
@@ -147,7 +174,6 @@ def _plan_row(
     if row.errors or row.draft is None:
         item.outcome = "error"
         return item
-    emails = _row_emails(row)
     existing_id = next((email_owner[e] for e in emails if e in email_owner), None)
     earlier = next((seen_in_file[e] for e in emails if e in seen_in_file), None)
     for email in emails:
