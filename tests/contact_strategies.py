@@ -88,10 +88,14 @@ birthdays = (
     | st.dates().map(lambda d: d.isoformat())
     | st.dates().map(lambda d: f"--{d.month:02d}-{d.day:02d}")
 )
-urls = st.builds(
-    lambda scheme, rest: f"{scheme}://{rest}",
-    st.sampled_from(["http", "https"]),
-    st.text(st.characters(exclude_categories=("Cs", "Cc", "Z")), min_size=1, max_size=30),
+urls = (
+    st.builds(
+        lambda scheme, rest: f"{scheme}://{rest}",
+        st.sampled_from(["http", "https", "ftp"]),
+        st.text(st.characters(exclude_categories=("Cs", "Cc", "Z")), min_size=1, max_size=30),
+    )
+    | st.sampled_from(["www.acme.example", "acme.example/a,b;c", "=HYPERLINK(1)"])
+    | text  # imports keep web addresses as written
 )
 raw_contacts = st.fixed_dictionaries(
     {
