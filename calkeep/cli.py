@@ -9,7 +9,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,21 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--user", metavar="EMAIL", help="import as this member (default: an admin)")
     imp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     imp.set_defaults(handler=cmd_import)
+
+    exp = commands.add_parser("export", help="export contacts as CSV or vCard (see PRODUCT.md)")
+    exp.add_argument("--workspace", required=True, metavar="SLUG")
+    exp.add_argument("--format", required=True, choices=["csv", "vcard"])
+    exp.add_argument(
+        "--version",
+        choices=["4.0", "3.0"],
+        dest="vcard_version",
+        help="vCard version (default 4.0)",
+    )
+    exp.add_argument(
+        "-o", "--output", type=Path, metavar="PATH", help="file to write (default: stdout)"
+    )
+    exp.add_argument("--user", metavar="EMAIL", help="export as this member (default: an admin)")
+    exp.set_defaults(handler=cmd_export)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
@@ -182,6 +197,44 @@ def remembered_mapping_for(viewer: Any, data: bytes, requested: str) -> dict[str
     except UnreadableFile:
         return None
     return saved_mapping_for(viewer, data) if kind == "generic_csv" else None
+
+
+# -- export -----------------------------------------------------------------------------
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the export to -o PATH (whole or not at all) or to stdout as bytes."""
+    from calkeep.transfers.export import count_exported, export_contacts
+
+    if args.vcard_version and args.format != "vcard":
+        return fail("--version applies to --format vcard only", False)
+    try:
+        viewer = resolve_member(args.workspace, args.user)
+    except LookupError as error:
+        return fail(str(error), False)
+    chunks = export_contacts(viewer, args.format, args.vcard_version or "4.0")
+    if args.output is None:
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    try:
+        write_atomically(args.output, chunks)
+    except OSError as error:
+        return fail(f"cannot write {args.output}: {error.strerror or error}", False)
+    count = count_exported(viewer)
+    print(f"Exported {count} contact{'s' if count != 1 else ''} to {args.output}")
+    return EXIT_OK
+
+
+def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write beside `path` and rename, so a failed export leaves no half-written file."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def resolve_member(slug: str, username: str | None) -> Any:
