@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "calkeep.contacts",
     "calkeep.bookings",
     "calkeep.transfers",
+    "calkeep.cleanup",
 ]
 
 MIDDLEWARE = [
