@@ -1,11 +1,11 @@
-"""Hostile and broken input: any bytes give a ParsedFile or UnreadableFile, and the largest
-inputs the import accepts (10 MB) are answered in well under the few seconds allowed."""
+"""Hostile and broken input: any bytes give a ParsedFile or UnreadableFile, the largest
+inputs the import accepts (10 MB) included. How fast they are answered is measured by
+bench/hostile_inputs.py, not asserted here."""
 
 from __future__ import annotations
 
 import base64
 import random
-import time
 from collections.abc import Callable
 
 import pytest
@@ -17,19 +17,14 @@ from calkeep.formats.normalize import finish_row
 from calkeep.formats.vcard import parse_vcard
 
 MB = 1024 * 1024
-# Generous for a loaded 2-core CI machine: each case below takes well under a second alone.
-SECONDS = 5.0
 
 
-def read_within(data: bytes, seconds: float = SECONDS) -> ParsedFile | UnreadableFile:
-    started = time.perf_counter()
+def read_within(data: bytes) -> ParsedFile | UnreadableFile:
+    """The file read, or the refusal: never any other exception."""
     try:
-        result: ParsedFile | UnreadableFile = parse_vcard(data)
+        return parse_vcard(data)
     except UnreadableFile as error:
-        result = error
-    elapsed = time.perf_counter() - started
-    assert elapsed < seconds, f"took {elapsed:.1f} s"
-    return result
+        return error
 
 
 def card(*lines: bytes) -> bytes:
@@ -44,12 +39,12 @@ def only_draft(result: ParsedFile | UnreadableFile) -> ContactDraft:
     return draft
 
 
-def test_a_10_mb_line_without_line_breaks_is_refused_quickly() -> None:
+def test_a_10_mb_line_without_line_breaks_is_refused() -> None:
     result = read_within(b"x" * (10 * MB))
     assert isinstance(result, UnreadableFile)
 
 
-def test_a_10_mb_note_on_one_line_is_read_quickly() -> None:
+def test_a_10_mb_note_on_one_line_is_read() -> None:
     draft = only_draft(read_within(card(b"FN:Ana", b"NOTE:" + b"a\\,b " * (2 * MB))))
     assert draft.display_name == "Ana" and len(draft.notes) == 8 * MB - 1
 
@@ -75,7 +70,7 @@ def test_a_10_mb_note_on_one_line_is_read_quickly() -> None:
         "qp",
     ],
 )
-def test_very_wide_lines_are_read_in_linear_time(line: bytes) -> None:
+def test_very_wide_lines_are_read(line: bytes) -> None:
     result = read_within(card(b"FN:Ana", line))
     assert only_draft(result).display_name == "Ana"
 
@@ -86,7 +81,7 @@ def test_two_thousand_nested_begin_lines_do_not_recurse_or_stall() -> None:
     assert draft.display_name == "Ana"
 
 
-def test_two_thousand_unclosed_begin_lines_become_cards_quickly() -> None:
+def test_two_thousand_unclosed_begin_lines_become_cards() -> None:
     result = read_within(b"BEGIN:VCARD\r\nFN:Ana\r\n" * 2000)
     assert isinstance(result, ParsedFile)
     assert len(result.rows) == 2000
@@ -118,7 +113,7 @@ def photo_lines(width: int, separator: bytes) -> bytes:
     ],
     ids=["folded-3.0", "unindented-2.1", "one-line"],
 )
-def test_a_5_mb_base64_photo_is_skipped_quickly(photo: bytes) -> None:
+def test_a_5_mb_base64_photo_is_skipped(photo: bytes) -> None:
     draft = only_draft(read_within(card(b"FN:Ana", photo, b"TEL:555-0100")))
     assert (draft.display_name, [p.raw for p in draft.phones]) == ("Ana", ["555-0100"])
 
@@ -128,12 +123,12 @@ def test_a_card_with_a_hundred_thousand_phones_is_read() -> None:
     assert len(draft.phones) == 100_000
 
 
-def test_random_binary_is_refused_quickly() -> None:
+def test_random_binary_is_refused() -> None:
     result = read_within(random.Random(1).randbytes(10 * MB))
     assert isinstance(result, UnreadableFile) and "binary" in result.message
 
 
-def test_many_small_cards_are_read_quickly() -> None:
+def test_many_small_cards_are_read() -> None:
     one = card(b"FN:Ana Lima", b"EMAIL:ana@example.com", b"TEL:+1 415 555 0100")
     result = read_within(one * 80_000)
     assert isinstance(result, ParsedFile) and len(result.rows) == 80_000
