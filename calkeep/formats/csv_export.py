@@ -46,6 +46,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from calkeep.formats.draft import shown_name
 from calkeep.formats.phones import EXTENSION_SEPARATOR, shows_extension
 
 BOM = "\ufeff"
@@ -160,7 +161,8 @@ def _drain(buffer: io.StringIO) -> str:
 
 def csv_row(contact: Mapping[str, Any], counts: GroupCounts) -> list[str]:
     """One contact's cells, formula-guarded, in the order of `csv_header(counts)`."""
-    cells = [_text(contact, key) for _, key in FIXED_COLUMNS[:-1]]
+    cells = [shown_name(contact)]  # the Name column: what the contact shows
+    cells += [_text(contact, key) for _, key in FIXED_COLUMNS[1:-1]]
     cells.append(TAG_SEPARATOR.join(_tag(str(t)) for t in contact.get("tags") or []))
     cells += _groups(contact, "emails", counts.emails, 2, _email_cells)
     cells += _groups(contact, "phones", counts.phones, 3, _phone_cells)

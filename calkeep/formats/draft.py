@@ -5,6 +5,7 @@ These shapes are PRODUCT.md's import contract; `to_dict` gives exactly its JSON.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -13,6 +14,24 @@ def derive_display_name(given: str, family: str, organization: str, emails: list
     """PRODUCT.md: given + family, else organization, else the first email."""
     name = " ".join(p for p in (given.strip(), family.strip()) if p)
     return name or organization.strip() or next((e.strip() for e in emails if e.strip()), "")
+
+
+def shown_name(values: Mapping[str, Any]) -> str:
+    """The display name a contact dict shows: its own, else the derived one."""
+    emails = [str(e.get("value", "")) for e in values.get("emails") or [] if isinstance(e, dict)]
+    return str(values.get("display_name") or "") or derive_display_name(
+        str(values.get("given_name") or ""),
+        str(values.get("family_name") or ""),
+        str(values.get("organization") or ""),
+        emails,
+    )
+
+
+def stored_display_name(values: Mapping[str, Any]) -> str:
+    """The display name to store: "" (derived) when it only repeats the derived one, as an
+    export's FN or Name column does, so it keeps following edits of the name parts."""
+    name = str(values.get("display_name") or "")
+    return "" if name and name == shown_name({**values, "display_name": ""}) else name
 
 
 NAME_FIELDS = ("display_name", "prefix", "given_name", "middle_name", "family_name", "suffix")

@@ -14,7 +14,8 @@ Choices that make the round trip through `parse_vcard` lossless:
   text), and our reader removes exactly that again;
 - birthday without a year: `--MMDD` (4.0, RFC 6350 4.3.1), `--MM-DD` in 3.0 (Google's form);
 - primary email: `PREF=1` (4.0) or `TYPE=pref` (3.0);
-- FN is written as stored, even when empty: readers derive a name from N, ORG or EMAIL.
+- FN is the name the contact shows (its display name, else the derived one); an import
+  stores a display name equal to the derived one as "derived", so the round trip holds.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from calkeep.formats.draft import shown_name
 from calkeep.formats.vcard_labels import STANDARD_LABELS, phone_types
 from calkeep.formats.vcard_read import EXTENSION_PARAM, EXTENSION_SEPARATOR
 from calkeep.lib.dates import is_birthday
@@ -51,7 +53,8 @@ def write_vcard(contact: Mapping[str, Any], version: str = "4.0") -> str:
     card.add("PRODID", PRODID)
     if contact.get("uid"):
         card.add("UID", _escape_minimal(str(contact["uid"])))
-    card.add("FN", _escape(_text(contact, "display_name")))
+    # FN is required (RFC 6350 6.2.1): a contact whose name is derived shows that name.
+    card.add("FN", _escape(shown_name(contact)))
     names = ("family_name", "given_name", "middle_name", "prefix", "suffix")
     card.add("N", ";".join(_escape(_text(contact, name)) for name in names))
     _add_org(card, contact)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calkeep.formats.draft import ContactDraft, ParsedRow
+from calkeep.formats.draft import ContactDraft, ParsedRow, stored_display_name
 from calkeep.formats.normalize import finish_row
 from calkeep.formats.vcard import parse_vcard, write_vcard, write_vcards
 
@@ -237,6 +237,7 @@ def normalized(draft: ContactDraft) -> dict[str, Any]:
     row = finish_row(ParsedRow(1, draft), "US")
     assert row.draft is not None
     data = row.draft.to_dict()
+    data["display_name"] = stored_display_name(data)  # FN equal to the derived name
     for phone in data["phones"]:
         phone.pop("e164")
     return data

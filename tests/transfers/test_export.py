@@ -159,7 +159,7 @@ def test_csv_reads_counts_and_rows_in_one_snapshot_outside_a_transaction(
     # Not inside the test's transaction: PostgreSQL takes the REPEATABLE READ path.
     make_contact(owner=admin, given_name="Solo")
     text = exported(membership(admin, workspace)).decode("utf-8-sig")
-    assert text.split("\r\n")[1].startswith(",,Solo,")
+    assert text.split("\r\n")[1].startswith("Solo Lima,,Solo,")
 
 
 # --- the round trip -------------------------------------------------------------------------
