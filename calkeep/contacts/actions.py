@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from calkeep.accounts.models import Membership, Workspace
 from calkeep.contacts.models import EDITABLE_FIELDS, Contact, ContactKey
-from calkeep.formats.draft import LIST_FIELDS, ContactDraft
+from calkeep.formats.draft import LIST_FIELDS, ContactDraft, stored_display_name
 
 
 class VersionConflict(Exception):
@@ -28,6 +28,7 @@ def values_from_draft(draft: ContactDraft) -> dict[str, Any]:
     data = draft.to_dict()
     values = {f: data[f] for f in EDITABLE_FIELDS}
     values["birthday"] = values["birthday"] or ""
+    values["display_name"] = stored_display_name(values)
     return values
 
 
