@@ -13,6 +13,7 @@ from calkeep.contacts.actions import values_from_draft
 from calkeep.contacts.merging import changed_fields, merge_values, overwrite_values
 from calkeep.contacts.models import Contact, ContactKey
 from calkeep.formats.draft import ContactDraft, Issue, ParsedFile, ParsedRow
+from calkeep.formats.draft_dicts import draft_to_dict
 from calkeep.formats.emails import normalize_email
 from calkeep.lib.memory import paused_gc
 
@@ -38,7 +39,7 @@ class PlanItem:
         """The item exactly as PRODUCT.md's `--json` contract shows it."""
         contact = None
         if self.draft is not None:
-            contact = self.draft.to_dict()
+            contact = draft_to_dict(self.draft)
             contact["display_name"] = self.draft.effective_display_name()
         return {
             "row": self.row,
