@@ -7,13 +7,24 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from calkeep.accounts.models import Membership, Workspace
+from calkeep.contacts.bulk import insert_rows, insert_rows_returning_ids, update_rows
 from calkeep.contacts.models import EDITABLE_FIELDS, Contact, ContactKey
 from calkeep.formats.draft import LIST_FIELDS, ContactDraft, stored_display_name
+from calkeep.formats.draft_dicts import draft_to_dict
+
+# The columns a new contact is written with (every one: bulk inserts fill no defaults).
+_INSERT_COLUMNS = (
+    "workspace_id", "owner_id", "source", *EDITABLE_FIELDS, "search_text", "created_at",
+    "updated_at", "version",
+)  # fmt: skip
+_UPDATE_COLUMNS = (*EDITABLE_FIELDS, "search_text", "version", "updated_at")
+_KEY_COLUMNS = ("workspace_id", "contact_id", "kind", "value")
+_DELETE_CHUNK = 900
 
 
 class VersionConflict(Exception):
@@ -25,7 +36,7 @@ class VersionConflict(Exception):
 
 
 def values_from_draft(draft: ContactDraft) -> dict[str, Any]:
-    data = draft.to_dict()
+    data = draft_to_dict(draft)
     values = {f: data[f] for f in EDITABLE_FIELDS}
     values["birthday"] = values["birthday"] or ""
     values["display_name"] = stored_display_name(values)
@@ -50,8 +61,11 @@ def _apply(contact: Contact, values: dict[str, Any]) -> None:
 
 def _write_keys(contacts: Sequence[Contact], replace: bool) -> None:
     if replace:
-        ContactKey.objects.filter(contact__in=[c.pk for c in contacts]).delete()
-    ContactKey.objects.bulk_create([key for c in contacts for key in c.key_rows()], batch_size=2000)
+        ids = [c.pk for c in contacts]
+        for start in range(0, len(ids), _DELETE_CHUNK):
+            ContactKey.objects.filter(contact_id__in=ids[start : start + _DELETE_CHUNK]).delete()
+    rows = ((c.workspace_id, c.pk, kind, value) for c in contacts for kind, value in c.key_values())
+    insert_rows(ContactKey, _KEY_COLUMNS, rows)
 
 
 @transaction.atomic
@@ -97,7 +111,8 @@ def bulk_create_contacts(
     values_list: Iterable[dict[str, Any]],
     source: str,
 ) -> list[Contact]:
-    """Many new contacts in few statements; the caller holds the transaction."""
+    """Many new contacts written the fastest way the backend has (contacts/bulk.py); the
+    caller holds the transaction."""
     now = timezone.now()
     contacts = []
     for values in values_list:
@@ -105,7 +120,13 @@ def bulk_create_contacts(
         _apply(contact, values)
         contact.created_at = contact.updated_at = now
         contacts.append(contact)
-    Contact.objects.bulk_create(contacts, batch_size=1000)
+    rows = [[getattr(c, column) for column in _INSERT_COLUMNS] for c in contacts]
+    ids = insert_rows_returning_ids(Contact, _INSERT_COLUMNS, rows)
+    del rows
+    for contact, pk in zip(contacts, ids, strict=True):
+        contact.pk = pk
+        contact._state.adding = False
+        contact._state.db = connection.alias
     _write_keys(contacts, replace=False)
     return contacts
 
@@ -119,9 +140,8 @@ def bulk_update_contacts(changes: Sequence[tuple[Contact, dict[str, Any]]]) -> l
         contact.version += 1
         contact.updated_at = now
         touched.append(contact)
-    Contact.objects.bulk_update(
-        touched, [*EDITABLE_FIELDS, "search_text", "version", "updated_at"], batch_size=500
-    )
+    rows = ([*(getattr(c, column) for column in _UPDATE_COLUMNS), c.pk] for c in touched)
+    update_rows(Contact, _UPDATE_COLUMNS, rows)
     _write_keys(touched, replace=True)
     return touched
 

@@ -117,7 +117,8 @@ class Contact(models.Model):
         )
         self.search_text = f"{words} {digits}".strip()
 
-    def key_rows(self) -> list[ContactKey]:
+    def key_values(self) -> list[tuple[str, str]]:
+        """(kind, value) of each ContactKey row this contact should have, sorted."""
         from calkeep.formats.emails import normalize_email
 
         keys: set[tuple[str, str]] = set()
@@ -131,9 +132,12 @@ class Contact(models.Model):
         for tag in self.tags:
             if str(tag).strip():
                 keys.add((ContactKey.TAG, str(tag).strip().casefold()[:320]))
+        return sorted(keys)
+
+    def key_rows(self) -> list[ContactKey]:
         return [
             ContactKey(workspace_id=self.workspace_id, contact_id=self.pk, kind=k, value=v)
-            for k, v in sorted(keys)
+            for k, v in self.key_values()
         ]
 
     def editable_values(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@ benchmarks call these functions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,8 +13,8 @@ from django.db import transaction
 
 from calkeep.accounts.models import Membership, Workspace
 from calkeep.contacts.actions import bulk_create_contacts, bulk_update_contacts, values_from_draft
-from calkeep.contacts.changes import created_record, updated_record
-from calkeep.contacts.models import Contact, ContactChange, Operation, Source
+from calkeep.contacts.changes import write_change_records
+from calkeep.contacts.models import Contact, Operation, Source
 from calkeep.formats import read_contacts
 from calkeep.formats.draft import ParsedFile, UnreadableFile
 from calkeep.transfers.planning import STRATEGIES, ImportPlan, plan_import
@@ -64,16 +65,16 @@ def dry_run(viewer: Membership, data: bytes, options: ImportOptions) -> ImportPl
     return plan_import(viewer, parsed, options.strategy)
 
 
-def preview_items(plan: ImportPlan) -> list[dict[str, Any]]:
-    """The contract items plus what the page shows beside them (line, changed fields)."""
-    items = []
+def preview_items(plan: ImportPlan) -> Iterator[dict[str, Any]]:
+    """The contract items plus what the page shows beside them (line, changed fields), one
+    at a time: ImportRun.set_preview compresses them as they come, so tens of thousands of
+    item dicts are never held at once."""
     for item in plan.items:
         data = item.to_dict()
         data["line"] = item.line
         data["changes"] = item.changes
         data["target_row"] = item.target_row
-        items.append(data)
-    return items
+        yield data
 
 
 @transaction.atomic
@@ -82,16 +83,17 @@ def write_plan(viewer: Membership, plan: ImportPlan, label: str) -> Operation:
     operation = Operation.objects.create(
         workspace=viewer.workspace, kind=Operation.Kind.IMPORT, actor=viewer.user, label=label[:300]
     )
-    creates = [(i, i.draft) for i in plan.items if i.outcome == "create" and i.draft is not None]
-    created = bulk_create_contacts(
-        viewer.workspace, viewer.user, [values_from_draft(d) for _, d in creates], Source.IMPORT
-    )
-    changes = [created_record(operation, c) for c in created]
-    updated = _write_updates(plan)
-    changes += [updated_record(operation, contact, before) for contact, before in updated]
-    ContactChange.objects.bulk_create(changes, batch_size=1000)
-    for (item, _), contact in zip(creates, created, strict=True):
-        item.target_id = contact.pk
+    creates = [i for i in plan.items if i.outcome == "create" and i.draft is not None]
+    # In slices, so only one slice's Contact objects are alive at a time.
+    chunk = 5000
+    for start in range(0, len(creates), chunk):
+        items = creates[start : start + chunk]
+        values = (values_from_draft(i.draft) for i in items if i.draft is not None)
+        created = bulk_create_contacts(viewer.workspace, viewer.user, values, Source.IMPORT)
+        write_change_records(operation, created, ())
+        for item, contact in zip(items, created, strict=True):
+            item.target_id = contact.pk
+    write_change_records(operation, (), _write_updates(plan))
     return operation
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -78,8 +80,18 @@ class ImportRun(models.Model):
     def __str__(self) -> str:
         return f"Import {self.pk} ({self.filename})"
 
-    def set_preview(self, items: list[dict[str, Any]]) -> None:
-        self.preview_gz = gzip.compress(json.dumps(items, ensure_ascii=False).encode(), 5)
+    def set_preview(self, items: Iterable[dict[str, Any]]) -> None:
+        """`json.dumps(list(items))`, gzip-compressed, built item by item: a 10 MB file's
+        preview is 200 MB of dicts and a 60 MB JSON text if made in one piece."""
+        packer = zlib.compressobj(5, zlib.DEFLATED, 31)  # 31: the gzip format
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        parts = [packer.compress(b"[")]
+        for index, item in enumerate(items):
+            text = encode(item) if index == 0 else ", " + encode(item)
+            parts.append(packer.compress(text.encode()))
+        parts.append(packer.compress(b"]"))
+        parts.append(packer.flush())
+        self.preview_gz = b"".join(parts)
 
     def preview_items(self) -> list[dict[str, Any]]:
         if not self.preview_gz:

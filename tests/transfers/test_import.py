@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from calkeep import cli
 from calkeep.accounts.models import Membership, Workspace
 from calkeep.contacts.models import Contact, ContactChange, Operation
-from calkeep.transfers import runs
+from calkeep.transfers import actions, runs
 from calkeep.transfers.actions import ImportOptions, dry_run
 from calkeep.transfers.models import ImportRun
 from calkeep.transfers.runs import queue_commit, receive_upload
@@ -175,7 +175,8 @@ def test_a_failing_commit_writes_nothing(
     def explode(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ContactChange.objects, "bulk_create", explode)
+    # The change records are written last, after the contacts and their keys.
+    monkeypatch.setattr(actions, "write_change_records", explode)
     run = receive_upload(
         viewer, "a.csv", google_csv("Ana,,Lima,,,ana@example.com,,,"), ImportOptions()
     )

@@ -1,0 +1,146 @@
+"""Inserting and updating tens of thousands of rows inside the caller's transaction, in the
+way each backend does fastest: on SQLite, prepared statements run row after row on the
+connection itself (everything stays in process); on PostgreSQL, COPY, with new ids taken
+from the table's sequence first. Django's bulk_create spends about 100 µs a contact on SQLite
+(it batches 39 rows at a time: 999 parameters) and bulk_update nearly a millisecond (one CASE
+per field per row); these do the same writes in a few µs a row.
+
+Values go through the same adaptation Django uses (JSON as the backend stores it, datetimes
+as the backend expects them); text and integers are passed as they are, so callers give
+exactly the values the columns hold (no None for a text column, no auto_now to fill in)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, cast
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+
+_Row = Sequence[Any]
+
+
+def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Iterable[_Row]) -> None:
+    """INSERT each row (values in the order of `attnames`)."""
+    prepared = _prepared(model, attnames, rows)
+    if connection.vendor == "postgresql":
+        _copy(model, attnames, prepared)
+    else:
+        with connection.cursor() as cursor:
+            cursor.executemany(_insert_sql(model, attnames), cast(Any, prepared))
+
+
+def insert_rows_returning_ids(
+    model: type[models.Model], attnames: Sequence[str], rows: Sequence[_Row]
+) -> list[int]:
+    """INSERT each row and give the new primary keys, in the order of the rows."""
+    if connection.vendor == "postgresql":
+        ids = _next_ids(model, len(rows))
+        with_ids = ((pk, *row) for pk, row in zip(ids, rows, strict=True))
+        _copy(model, [model._meta.pk.attname, *attnames], _prepared(model, attnames, with_ids, 1))
+        return ids
+    connection.ensure_connection()
+    sql = _insert_sql(model, attnames).replace("%s", "?")
+    raw = connection.connection.cursor()
+    try:
+        ids = []
+        for values in _prepared(model, attnames, rows):
+            raw.execute(sql, values)
+            ids.append(raw.lastrowid)
+        return ids
+    finally:
+        raw.close()
+
+
+def update_rows(model: type[models.Model], attnames: Sequence[str], rows: Iterable[_Row]) -> None:
+    """UPDATE ... SET each of `attnames` WHERE pk = the row's last value."""
+    meta = model._meta
+    assignments = ", ".join(f"{_column(model, a)} = %s" for a in attnames)
+    key = _column(model, meta.pk.attname)
+    sql = f"UPDATE {_table(model)} SET {assignments} WHERE {key} = %s"
+    prepared = _prepared(model, [*attnames, meta.pk.attname], rows)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, cast(Any, prepared))
+
+
+def _insert_sql(model: type[models.Model], attnames: Sequence[str]) -> str:
+    columns = ", ".join(_column(model, a) for a in attnames)
+    marks = ", ".join(["%s"] * len(attnames))
+    return f"INSERT INTO {_table(model)} ({columns}) VALUES ({marks})"
+
+
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(str(model._meta.db_table))
+
+
+def _column(model: type[models.Model], attname: str) -> str:
+    return connection.ops.quote_name(str(_field(model, attname).column))
+
+
+def _field(model: type[models.Model], attname: str) -> models.Field[Any, Any]:
+    for field in model._meta.concrete_fields:
+        if field.attname == attname:
+            return field
+    raise ValueError(f"{model.__name__} has no column {attname!r}")
+
+
+def _prepared(
+    model: type[models.Model], attnames: Sequence[str], rows: Iterable[_Row], skip: int = 0
+) -> Iterable[_Row]:
+    """Rows with each value adapted for the database. The first `skip` values (ids) pass."""
+    adapters = [(i + skip, _adapter(_field(model, a))) for i, a in enumerate(attnames)]
+    adapted = [(index, function) for index, function in adapters if function is not None]
+    if not adapted:
+        return rows
+
+    def adapt(row: _Row) -> list[Any]:
+        values = list(row)
+        for index, function in adapted:
+            values[index] = function(values[index])
+        return values
+
+    return (adapt(row) for row in rows)
+
+
+def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """None for columns whose Python value is what the driver takes (text, integers, ids)."""
+    database = connections[DEFAULT_DB_ALIAS]
+    if isinstance(field, models.JSONField):
+        adapt_json, encoder = database.ops.adapt_json_value, field.encoder
+        return lambda value: None if value is None else adapt_json(value, encoder)
+    if isinstance(field, (models.CharField, models.TextField, models.IntegerField)):
+        return None
+    if isinstance(field, models.ForeignKey):
+        return None
+    return _remembering_last(lambda value: field.get_db_prep_save(value, database))
+
+
+def _remembering_last(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The same timestamp is written on every row of an import: adapt it once."""
+    last: list[Any] = [object(), None]
+
+    def adapt(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, function(value)
+        return last[1]
+
+    return adapt
+
+
+def _next_ids(model: type[models.Model], count: int) -> list[int]:
+    if not count:
+        return []
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [str(meta.db_table), str(meta.pk.column), count],
+        )
+        return sorted(pk for (pk,) in cursor.fetchall())
+
+
+def _copy(model: type[models.Model], attnames: Sequence[str], rows: Iterable[_Row]) -> None:
+    columns = ", ".join(_column(model, a) for a in attnames)
+    statement = f"COPY {_table(model)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)

@@ -1,0 +1,128 @@
+"""The bulk writes (contacts/bulk.py under bulk_create_contacts, bulk_update_contacts and the
+import's change records) store exactly what the ORM would, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from calkeep.accounts.models import Workspace
+from calkeep.contacts.actions import (
+    bulk_create_contacts,
+    bulk_update_contacts,
+    create_contact,
+)
+from calkeep.contacts.changes import created_record, updated_record, write_change_records
+from calkeep.contacts.models import Contact, ContactChange, ContactKey, Operation
+from tests.conftest import contact_values
+
+ODD = contact_values(
+    display_name="Zoë \"Z\" O'Brien", prefix="Dr.", middle_name="日本", suffix="Jr.",
+    department="R&D", title="=SUM(1)", birthday="--02-29", notes="line one\nline two 😀",
+    tags=["VIP", "vip ", "Clients"], urls=["https://acme.example/a,b;c"],
+    emails=[
+        {"value": "Ana@Example.COM", "label": "work", "primary": True},
+        {"value": "ana@example.com", "label": "home", "primary": False},
+    ],
+    phones=[
+        {"raw": "(201) 555-0123", "e164": "+12015550123", "label": "mobile", "extension": "45"},
+        {"raw": "call me", "e164": None, "label": "", "extension": ""},
+    ],
+    addresses=[{"label": "work", "street": "1 Main St", "extended": "", "city": "Springfield",
+                "region": "IL", "postcode": "62701", "country": "US"}],
+)  # fmt: skip
+
+
+def stored_row(contact_id: int) -> dict[str, Any]:
+    return Contact.objects.filter(pk=contact_id).values().get()
+
+
+def keys_of(contact_id: int) -> list[tuple[int, str, str]]:
+    rows = ContactKey.objects.filter(contact_id=contact_id).values_list(
+        "workspace_id", "kind", "value"
+    )
+    return sorted(rows)
+
+
+def test_bulk_created_contacts_are_stored_as_create_contact_stores_them(
+    workspace: Workspace, admin: User
+) -> None:
+    single = create_contact(workspace, admin, ODD, source="import")
+    with transaction.atomic():
+        many = bulk_create_contacts(workspace, admin, [ODD, contact_values(), ODD], "import")
+    assert [c.pk for c in many] == sorted(c.pk for c in many) and single.pk < many[0].pk
+    for contact in many:
+        assert not contact._state.adding
+        assert Contact.objects.get(pk=contact.pk).editable_values() == contact.editable_values()
+    ignored = {"id", "created_at", "updated_at"}
+    expected = {k: v for k, v in stored_row(single.pk).items() if k not in ignored}
+    assert {k: v for k, v in stored_row(many[0].pk).items() if k not in ignored} == expected
+    assert keys_of(many[0].pk) == keys_of(single.pk) and len(keys_of(single.pk)) == 4
+    row = stored_row(many[1].pk)
+    assert row["created_at"] == row["updated_at"] == many[1].created_at
+    assert row["owner_id"] == admin.pk and row["version"] == 1
+
+
+def test_bulk_created_contacts_may_have_no_owner(workspace: Workspace) -> None:
+    with transaction.atomic():
+        (contact,) = bulk_create_contacts(workspace, None, [contact_values()], "import")
+    assert stored_row(contact.pk)["owner_id"] is None
+
+
+def test_bulk_update_writes_values_version_and_new_keys(workspace: Workspace, admin: User) -> None:
+    first = create_contact(workspace, admin, contact_values())
+    second = create_contact(workspace, admin, ODD)
+    changes = [
+        (first, {"given_name": "Anna", "tags": ["New"], "emails": []}),
+        (second, {"phones": [], "notes": ""}),
+    ]
+    with transaction.atomic():
+        touched = bulk_update_contacts(changes)
+    assert [c.version for c in touched] == [2, 2]
+    fresh = Contact.objects.get(pk=first.pk)
+    assert (fresh.given_name, fresh.tags, fresh.emails, fresh.version) == ("Anna", ["New"], [], 2)
+    assert fresh.updated_at == touched[0].updated_at
+    assert fresh.search_text == touched[0].search_text and "anna" in fresh.search_text
+    assert keys_of(first.pk) == [
+        (workspace.pk, "phone", "+12015550123"), (workspace.pk, "tag", "new")
+    ]  # fmt: skip
+    assert Contact.objects.get(pk=second.pk).phones == []
+    assert ("phone", "+12015550123") not in [(k, v) for _, k, v in keys_of(second.pk)]
+
+
+def test_bulk_change_records_hold_what_the_record_constructors_hold(
+    workspace: Workspace, admin: User
+) -> None:
+    operation = Operation.objects.create(workspace=workspace, kind=Operation.Kind.IMPORT)
+    created = create_contact(workspace, admin, ODD)
+    updated = create_contact(workspace, admin, contact_values())
+    before = updated.editable_values()
+    (updated,) = bulk_update_contacts([(updated, {"family_name": "Souza"})])
+    write_change_records(operation, [created], [(updated, before)])
+    stored = list(
+        ContactChange.objects.filter(operation=operation).order_by("pk").values(
+            "contact_id", "contact_ref", "action", "before", "after", "version_after",
+            "resolution", "resolved_at",
+        )
+    )  # fmt: skip
+    expected = [created_record(operation, created), updated_record(operation, updated, before)]
+    assert stored == [
+        {
+            "contact_id": r.contact_id, "contact_ref": r.contact_ref, "action": r.action,
+            "before": r.before, "after": r.after, "version_after": r.version_after,
+            "resolution": "", "resolved_at": None,
+        }
+        for r in expected
+    ]  # fmt: skip
+    assert stored[1]["before"]["family_name"] == "Lima"
+    assert stored[1]["after"]["family_name"] == "Souza"
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_bulk_create_of_nothing_or_one(workspace: Workspace, count: int) -> None:
+    with transaction.atomic():
+        made = bulk_create_contacts(workspace, None, [contact_values()] * count, "import")
+    assert len(made) == count == Contact.objects.count()
