@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--user", metavar="EMAIL", help="export as this member (default: an admin)")
     exp.set_defaults(handler=cmd_export)
 
+    add_cleanup_parser(commands)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     manage.set_defaults(handler=cmd_manage)
@@ -287,6 +289,144 @@ def print_import_summary(name: str, document: dict[str, Any]) -> None:
             where = f" {problem['field']}" if problem["field"] else ""
             kind = "error" if problem in item["errors"] else "warning"
             print(f"  row {item['row']}{where}: {kind}: {problem['message']}")
+
+
+# -- cleanup ----------------------------------------------------------------------------
+def add_cleanup_parser(commands: Any) -> None:
+    cleanup = commands.add_parser("cleanup", help="Phase 0 cleanup rules: preview, apply, revert")
+    actions = cleanup.add_subparsers(title="actions", metavar="ACTION")
+    preview = actions.add_parser("preview", help="what the rules would change; writes nothing")
+    preview.add_argument("--workspace", required=True, metavar="SLUG")
+    preview.add_argument("--rules", metavar="A,B", help="rule names (default: all five)")
+    preview.add_argument("--examples", type=int, default=10, metavar="N", help="per rule")
+    preview.add_argument("--user", metavar="EMAIL", help="an admin (default: the first admin)")
+    preview.add_argument("--json", action="store_true", help="print one JSON document")
+    preview.set_defaults(handler=cmd_cleanup_preview)
+    apply = actions.add_parser("apply", help="run the rules now and record every change")
+    apply.add_argument("--workspace", required=True, metavar="SLUG")
+    apply.add_argument("--rules", required=True, metavar="A,B", help="rule names")
+    apply.add_argument("--user", metavar="EMAIL", help="an admin (default: the first admin)")
+    apply.add_argument("--json", action="store_true", help="print one JSON document")
+    apply.set_defaults(handler=cmd_cleanup_apply)
+    revert = actions.add_parser("revert", help="revert a whole cleanup run")
+    revert.add_argument("run_id", type=int, metavar="RUN_ID")
+    revert.add_argument(
+        "--force", action="store_true", help="also revert contacts edited since (their edits go)"
+    )
+    revert.add_argument("--json", action="store_true", help="print one JSON document")
+    revert.set_defaults(handler=cmd_cleanup_revert)
+    cleanup.set_defaults(handler=lambda args: (cleanup.print_help(), EXIT_FAILED)[1])
+
+
+def cleanup_admin(args: argparse.Namespace, rules_text: str | None) -> tuple[Any, list[Any]]:
+    """The member to act as (an admin) and the rules; LookupError or UnknownRule."""
+    from calkeep.cleanup.rules import RULES, rules_named
+
+    viewer = resolve_member(args.workspace, args.user)
+    if not viewer.is_admin:
+        raise LookupError(
+            f"{viewer.user.username!r} is not an admin of workspace {args.workspace!r}"
+        )
+    names = rules_text.split(",") if rules_text is not None else list(RULES)
+    rules = rules_named(names)
+    if not rules:
+        raise LookupError("name at least one rule with --rules")
+    return viewer, rules
+
+
+def cmd_cleanup_preview(args: argparse.Namespace) -> int:
+    from calkeep.cleanup.preview import preview_rules
+    from calkeep.cleanup.rules import UnknownRule
+    from calkeep.contacts.models import Contact
+
+    try:
+        viewer, rules = cleanup_admin(args, args.rules)
+    except (LookupError, UnknownRule) as error:
+        return fail(str(error), args.json)
+    contacts = Contact.objects.visible_to(viewer)
+    previews = preview_rules(contacts, rules, viewer.workspace.default_region, args.examples)
+    if args.json:
+        print_json({"rules": [p.to_dict() for p in previews]})
+        return EXIT_OK
+    for preview in previews:
+        print(f"{preview.rule.name}: {preview.contacts} contact(s) would change")
+        for example in preview.examples:
+            print(f"  contact {example.contact_id} ({example.name or 'no name'})")
+            for name, value in example.after.items():
+                print(f"    {name}: {example.before[name]!r} -> {value!r}")
+    return EXIT_OK
+
+
+def cmd_cleanup_apply(args: argparse.Namespace) -> int:
+    from calkeep.cleanup.jobs import apply_now
+    from calkeep.cleanup.rules import UnknownRule
+
+    try:
+        viewer, rules = cleanup_admin(args, args.rules)
+    except (LookupError, UnknownRule) as error:
+        return fail(str(error), args.json)
+    job = apply_now(viewer, [r.name for r in rules])
+    if args.json:
+        print_json({"run_id": job.pk, "changed": job.changed, "failed": job.failed})
+    else:
+        print(
+            f"Cleanup run {job.pk}: {job.changed} of {job.done} contact(s) changed, "
+            f"{job.failed} failed. Revert with: calkeep cleanup revert {job.pk}"
+        )
+    return EXIT_OK
+
+
+def cmd_cleanup_revert(args: argparse.Namespace) -> int:
+    from calkeep.cleanup.jobs import job_conflicts, revert_now, revert_record
+    from calkeep.cleanup.models import CleanupJob
+
+    job = CleanupJob.objects.select_related("workspace").filter(pk=args.run_id).first()
+    if job is None:
+        return fail(f"no cleanup run {args.run_id}", args.json)
+    reverted: list[int] = []
+    gone: list[int] = []
+    if job.revert_requested_at is None:
+        outcome = revert_now(job)
+        if outcome is None:
+            state = (
+                "still running (pause it first)" if job.is_active
+                else "a run that changed nothing" if job.changed == 0
+                else "not revertible"
+            )  # fmt: skip
+            return fail(f"cleanup run {job.pk} is {state}", args.json, code=EXIT_FAILED)
+        reverted, gone = outcome.reverted, outcome.gone
+        job.refresh_from_db()
+    if args.force:
+        for conflict in job_conflicts(job):
+            reverted += revert_record(job, conflict.change, None, force=True).reverted
+        job.refresh_from_db()
+    conflicts: list[dict[str, Any]] = [
+        {
+            "contact_id": c.contact.pk, "change_id": c.change.pk, "name": c.contact.name,
+            "differences": [
+                {"field": d.field, "recorded": d.recorded, "current": d.current}
+                for d in c.differences
+            ],
+        }
+        for c in job_conflicts(job)
+    ]  # fmt: skip
+    if args.json:
+        print_json({"run_id": job.pk, "reverted": reverted, "gone": gone, "conflicts": conflicts})
+        return EXIT_OK
+    print(f"Cleanup run {job.pk}: reverted {len(reverted)} contact(s)", end="")
+    print(f", {len(gone)} deleted since" if gone else "", end=".\n")
+    for item in conflicts:
+        print(f"  left alone, edited since: contact {item['contact_id']} ({item['name']})")
+        for d in item["differences"]:
+            print(f"    {d['field']}: this run left {d['recorded']!r}, now {d['current']!r}")
+    if conflicts:
+        print(f"Revert them anyway with: calkeep cleanup revert {job.pk} --force")
+    return EXIT_OK
+
+
+def print_json(document: dict[str, Any]) -> None:
+    json.dump(document, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
 
 
 if __name__ == "__main__":
