@@ -17,6 +17,7 @@ from django.utils import timezone
 from calkeep.accounts.models import Workspace
 from calkeep.contacts.actions import bulk_update_contacts, restore_contact
 from calkeep.contacts.bulk import insert_rows
+from calkeep.contacts.links import restore_merged_links
 from calkeep.contacts.models import EDITABLE_FIELDS, Contact, ContactChange, Operation
 
 Action = ContactChange.Action
@@ -212,6 +213,7 @@ def _apply(operation: Operation, plan: _RevertPlan) -> None:
         Contact.objects.filter(pk__in=ids).delete()
     for change in plan.recreates:
         contact = restore_contact(operation.workspace, change.contact_ref, change.before or {})
+        restore_merged_links(change.before or {}, contact)
         records.append(created_record(operation, contact))
     ContactChange.objects.bulk_create(records, batch_size=1000)
 
