@@ -18,5 +18,6 @@ urlpatterns = [
     path("w/<slug:ws>/people/", include("calkeep.contacts.urls")),
     path("w/<slug:ws>/people/import/", include("calkeep.transfers.urls")),
     path("w/<slug:ws>/people/export/", include("calkeep.transfers.export_urls")),
+    path("w/<slug:ws>/people/cleanup/", include("calkeep.cleanup.urls")),
     path("w/<slug:ws>/bookings/", include("calkeep.bookings.urls")),
 ]
