@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_cleanup_parser(commands)
 
+    dup = commands.add_parser("duplicates", help="list groups of duplicate contacts")
+    dup.add_argument("--workspace", required=True, metavar="SLUG")
+    dup.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    dup.set_defaults(handler=cmd_duplicates)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     manage.set_defaults(handler=cmd_manage)
@@ -421,6 +426,27 @@ def cmd_cleanup_revert(args: argparse.Namespace) -> int:
             print(f"    {d['field']}: this run left {d['recorded']!r}, now {d['current']!r}")
     if conflicts:
         print(f"Revert them anyway with: calkeep cleanup revert {job.pk} --force")
+    return EXIT_OK
+
+
+# -- duplicates -------------------------------------------------------------------------
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    """PRODUCT.md: {"groups": [{"contact_ids": [..], "reason": .., "score": ..}]}, the
+    likeliest first; each group's first contact is the oldest, the one a merge keeps."""
+    from calkeep.accounts.models import Workspace
+    from calkeep.cleanup.duplicate_scan import find_workspace_duplicates
+
+    workspace = Workspace.objects.filter(slug=args.workspace).first()
+    if workspace is None:
+        return fail(f"no workspace {args.workspace!r}", args.json, kind="not_found")
+    groups = find_workspace_duplicates(workspace, use_cache=False)
+    if args.json:
+        print_json({"groups": [g.as_json() for g in groups]})
+        return EXIT_OK
+    print(f"{len(groups)} group{'s' if len(groups) != 1 else ''} of possible duplicates")
+    for group in groups:
+        ids = ", ".join(str(i) for i in group.contact_ids)
+        print(f"  {group.reason} ({group.score:.2f}): contacts {ids}")
     return EXIT_OK
 
 

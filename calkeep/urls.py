@@ -19,5 +19,6 @@ urlpatterns = [
     path("w/<slug:ws>/people/import/", include("calkeep.transfers.urls")),
     path("w/<slug:ws>/people/export/", include("calkeep.transfers.export_urls")),
     path("w/<slug:ws>/people/cleanup/", include("calkeep.cleanup.urls")),
+    path("w/<slug:ws>/people/duplicates/", include("calkeep.cleanup.duplicate_urls")),
     path("w/<slug:ws>/bookings/", include("calkeep.bookings.urls")),
 ]
