@@ -29,10 +29,15 @@ PAGE_SIZE = 50
 def contact_list(request: WorkspaceRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     tag = request.GET.get("tag", "").strip().casefold()
+    junk = request.GET.get("junk") == "1"
     visible = Contact.objects.visible_to(request.membership)
     contacts = visible.search(query, request.workspace.default_region)
     if tag:
         contacts = contacts.with_tag(tag)
+    if junk:
+        # PRODUCT.md "Junk contacts": neither an email nor a phone (an unreadable phone,
+        # kept as written, still counts as a phone).
+        contacts = contacts.filter(emails=[], phones=[])
     page = Paginator(order_by_name(contacts), PAGE_SIZE).get_page(request.GET.get("page"))
     tags = tag_choices(visible)
     context = {
@@ -41,7 +46,8 @@ def contact_list(request: WorkspaceRequest) -> HttpResponse:
         "tag": tag,
         "tags": tags,
         "tag_label": dict(tags).get(tag, tag),
-        "filtered": bool(query or tag),
+        "junk": junk,
+        "filtered": bool(query or tag or junk),
     }
     return render(request, "contacts/list.html", context)
 
