@@ -148,6 +148,12 @@ CITIES = ["Springfield", "Berlin", "London", "Paris", "Tokyo", "Toronto", "Lisbo
 
 
 def generated_book(count: int, seed: int = 7) -> list[MatchRecord]:
+    return generated_book_with_twins(count, seed)[0]
+
+
+def generated_book_with_twins(
+    count: int, seed: int = 7
+) -> tuple[list[MatchRecord], set[tuple[int, int]]]:
     """A book like a small business's after years of syncing: a few thousand surnames
     (some very common), a few dozen given names, one contact in ten entered twice with a
     typo, another email or a missing field."""
@@ -155,13 +161,15 @@ def generated_book(count: int, seed: int = 7) -> list[MatchRecord]:
     surnames = ["".join(rng.sample(SYLLABLES, rng.randint(2, 3))).title() for _ in range(4000)]
     weights = list(accumulate(1.0 / (rank + 10) for rank in range(len(surnames))))  # Zipf
     records: list[MatchRecord] = []
+    twins: set[tuple[int, int]] = set()
     while len(records) < count:
         values = _person(rng, rng.choices(surnames, cum_weights=weights)[0], len(records))
         records.append(match_record(len(records) + 1, len(records), values))
         if rng.random() < 0.1 and len(records) < count:
             twin = _retyped(rng, values)
             records.append(match_record(len(records) + 1, len(records), twin))
-    return records
+            twins.add((len(records) - 1, len(records)))
+    return records, twins
 
 
 def _person(rng: random.Random, family: str, n: int) -> dict[str, Any]:
@@ -192,7 +200,7 @@ def _retyped(rng: random.Random, values: dict[str, Any]) -> dict[str, Any]:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    records = generated_book(args.contacts)
+    records, twins = generated_book_with_twins(args.contacts)
     built = time.perf_counter() - started
     started = time.perf_counter()
     groups = find_duplicate_groups(records)
@@ -203,7 +211,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     print(
         f"scan of {len(records)} generated contacts: {seconds:.2f} s "
         f"({built:.2f} s to build the records), {len(candidate_pairs(records))} pairs compared, "
-        f"{len(groups)} groups {dict(reasons)}"
+        f"{len(groups)} groups {dict(reasons)}; {len(twins & found_pairs(groups))} of the "
+        f"{len(twins)} planted re-typed twins found"
     )
     return 0 if seconds <= args.limit else 1
 

@@ -87,7 +87,8 @@ class PairScorer:
         given = gw[i] if a.given == b.given else self.part(a.given, b.given, gw[i], gw[j])
         family = fw[i] if a.family == b.family else self.part(a.family, b.family, fw[i], fw[j])
         best = (given + family, max(given, family))
-        if best[1] < 6.0 and a.given and a.family and b.given and b.family:
+        # Crosswise only when neither part agrees straight: otherwise it cannot do better.
+        if given <= 0.0 and family <= 0.0 and a.given and a.family and b.given and b.family:
             given = self.part(a.given, b.family, gw[i], fw[j])
             family = self.part(a.family, b.given, fw[i], gw[j])
             best = max(best, (given + family - 1.0, max(given, family) - 1.0))

@@ -201,14 +201,17 @@ def blocking_keys(record: MatchRecord) -> list[str]:
         if record.postcode:
             keys.append(f"np|{code}|{record.postcode}")
     if record.family:
+        # With the given name's initial: a family name alone is too common beside a city or
+        # a company. Companies are few in a book, so that key gets the Soundex code only.
         initial = record.given[:1]
-        family = {soundex(record.family) + initial, record.family.replace(" ", "")[:3] + initial}
+        sound = soundex(record.family) + initial
+        family = {sound, record.family.replace(" ", "")[:3] + initial}
         city = soundex(record.city) if record.city else ""
+        if record.organization:
+            keys.append(f"fo|{sound}|{record.organization}")
         for code in family:
             if city:
                 keys.append(f"fc|{code}|{city}")
-            if record.organization:
-                keys.append(f"fo|{code}|{record.organization}")
             if number:
                 keys.append(f"fs|{code}|{number}")
     if record.birthday and record.postcode:
