@@ -23,7 +23,7 @@ GENERIC_LABELS = ("", "other")
 
 def dedupe_phone_variants(values: Mapping[str, Any], region: str) -> Mapping[str, Any]:
     phones = values.get("phones") or []
-    if len(phones) < 2:
+    if len(phones) < 2 or _all_distinct(phones):
         return values
     where = contact_region(values, region)
     buckets: dict[tuple[str, str], list[tuple[int, str]]] = {}
@@ -44,6 +44,12 @@ def dedupe_phone_variants(values: Mapping[str, Any], region: str) -> Mapping[str
         return values
     kept = [merged.get(i, p) for i, p in enumerate(phones) if i not in dropped]
     return {**values, "phones": kept}
+
+
+def _all_distinct(phones: list[Any]) -> bool:
+    """Every entry has its E.164 form stored and no two share it: nothing to merge."""
+    numbers = [p.get("e164") if isinstance(p, Mapping) else None for p in phones]
+    return all(numbers) and len(set(numbers)) == len(numbers)
 
 
 def _service(label: str) -> str:

@@ -5,12 +5,11 @@ Everything is cached per number: a preview reads the same numbers again and agai
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberType
+from phonenumbers import PhoneNumberType
 
+from calkeep.cleanup.rules.line_types import number_type
 from calkeep.formats.phones import parse_phone, region_for_country
 
 # Ranges a country's numbering plan gives only to businesses: free-phone, shared-cost,
@@ -58,12 +57,7 @@ def e164_of(phone: Mapping[str, Any], region: str | None) -> tuple[str, str] | N
     return parsed.e164, extension or parsed.extension
 
 
-@lru_cache(maxsize=200_000)
 def line_kind(e164: str) -> str:
     """`mobile`, `fixed`, `fixed_or_mobile`, `toll_free`, `shared_cost`, `premium_rate`,
-    `uan`, `voip`, `personal`, `pager` or `unknown`."""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except NumberParseException:
-        return "unknown"
-    return _KINDS.get(phonenumbers.number_type(number), "unknown")
+    `uan`, `voip`, `personal`, `pager` or `unknown`: libphonenumber's number type."""
+    return _KINDS.get(number_type(e164), "unknown")
