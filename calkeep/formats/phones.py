@@ -3,7 +3,9 @@ plainly when a number cannot be trusted instead of guessing it."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,6 +13,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType, re_util
 
 from calkeep.formats.phone_validity import is_valid_number
+from calkeep.lib.forked import map_in_two
 from calkeep.lib.text import digits_only
 
 # phonenumbers compiles its metadata patterns on every use unless told to keep them; the
@@ -20,6 +23,7 @@ re_util.enable_pattern_cache()
 # Excel and LibreOffice turn long digit strings into floats: 447911123456 -> 4.47912E+11.
 _SCIENTIFIC = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*[eE]\s*\+?\s*\d+\s*$")
 _HAS_LETTERS = re.compile(r"[^\W\d_]{3,}")
+_NOT_ASCII_DIGITS = re.compile(r"[^0-9]+")  # digits_only, for many strings at once
 _EXTENSION_WORDS = re.compile(r"(?:ext\.?|extension|x|#)\s*\d+\s*$", re.IGNORECASE)
 # How an export shows an extension the number does not show itself (`555-0100 ext. 45`).
 # When the extension also travels on its own (CSV column, vCard parameter), our readers
@@ -56,9 +60,50 @@ def strip_tel_uri(value: str) -> tuple[str, str]:
     return number.strip(), extension
 
 
-@lru_cache(maxsize=200_000)
+# (raw, region) -> result, oldest first. A dict rather than lru_cache so a batch can fill it
+# with results worked out in another process (parse_phones).
+_RESULTS: dict[tuple[str, str | None], PhoneResult] = {}
+_RESULTS_MAX = 200_000
+# Below this many numbers to parse a second process is not worth its start.
+_FORK_MIN_NUMBERS = 20_000
+
+
 def parse_phone(raw: str, region: str | None) -> PhoneResult:
     """E.164 for a number libphonenumber calls valid; otherwise None and a warning."""
+    key = (raw, region)
+    result = _RESULTS.get(key)
+    if result is None:
+        result = read_phone(raw, region)
+        _remember(key, result)
+    return result
+
+
+def parse_phones(numbers: Iterable[tuple[str, str | None]]) -> None:
+    """Parse many (raw, region) pairs ahead of `parse_phone` asking for them one by one:
+    each distinct pair once, on two cores when there are many (lib/forked.py)."""
+    todo = [key for key in dict.fromkeys(numbers) if key not in _RESULTS]
+    for key, (result, national) in zip(
+        todo, map_in_two(_read_with_national, todo, _FORK_MIN_NUMBERS), strict=True
+    ):
+        _remember(key, result)
+        if result.e164 and national is not None:
+            _NATIONAL_NUMBERS[result.e164] = national
+
+
+def _read_with_national(key: tuple[str, str | None]) -> tuple[PhoneResult, str | None]:
+    result = read_phone(*key)
+    return result, _NATIONAL_NUMBERS.get(result.e164) if result.e164 else None
+
+
+def _remember(key: tuple[str, str | None], result: PhoneResult) -> None:
+    if len(_RESULTS) >= _RESULTS_MAX:
+        for old in list(itertools.islice(_RESULTS, _RESULTS_MAX // 2)):
+            del _RESULTS[old]
+    _RESULTS[key] = result
+
+
+def read_phone(raw: str, region: str | None) -> PhoneResult:
+    """parse_phone without the cache."""
     text = raw.strip()
     if not text:
         return PhoneResult(None, warning="empty phone number", code="phone_empty")
@@ -164,7 +209,7 @@ def number_kind(e164: str) -> str:
 
 def phone_digits_variants(raw: str, e164: str | None) -> list[str]:
     """Digit strings a search for this number should hit: E.164 digits, national number."""
-    variants = {digits_only(raw)}
+    variants = {_NOT_ASCII_DIGITS.sub("", raw)}
     if e164:
         variants.add(e164.lstrip("+"))
         national = national_number(e164)

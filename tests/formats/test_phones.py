@@ -20,7 +20,7 @@ from phonenumbers import (
 
 from calkeep.formats import phones
 from calkeep.formats.phone_validity import is_valid_number
-from calkeep.formats.phones import PhoneResult, national_number, parse_phone
+from calkeep.formats.phones import PhoneResult, national_number, parse_phone, read_phone
 from calkeep.lib.text import digits_only
 
 _TYPES = [t for t in vars(PhoneNumberType).values() if isinstance(t, int)]
@@ -186,7 +186,7 @@ def test_parse_phone_agrees_with_plain_phonenumbers_calls() -> None:
             for text in _written_forms(rng, code, region, digits):
                 default = rng.choice([*regions, region if region != "001" else None])
                 expected = _reference_parse_phone(text, default)
-                assert parse_phone.__wrapped__(text, default) == expected, (text, default)
+                assert read_phone(text, default) == expected, (text, default)
                 checked += 1
     assert checked > 20_000
 
@@ -196,7 +196,7 @@ def test_parse_phone_agrees_with_plain_phonenumbers_calls() -> None:
     st.sampled_from(["US", "DE", "GB", "AR", "IT", None]),
 )
 def test_parse_phone_agrees_on_any_digits_and_punctuation(text: str, region: str | None) -> None:
-    assert parse_phone.__wrapped__(text, region) == _reference_parse_phone(text, region)
+    assert read_phone(text, region) == _reference_parse_phone(text, region)
 
 
 @pytest.mark.parametrize(
@@ -213,7 +213,7 @@ def test_parse_phone_agrees_on_any_digits_and_punctuation(text: str, region: str
     ],
 )
 def test_parse_phone_examples(raw: str, region: str | None, e164: str | None, code: str) -> None:
-    result = parse_phone.__wrapped__(raw, region)
+    result = read_phone(raw, region)
     assert (result.e164, result.code) == (e164, code)
 
 
@@ -233,3 +233,16 @@ def test_national_number_of_an_e164_never_seen_is_parsed() -> None:
     phones._NATIONAL_NUMBERS.pop("+390669821234", None)
     assert national_number("+390669821234") == "669821234"
     assert national_number("+") is None
+
+
+def test_parsing_a_batch_gives_what_parsing_one_by_one_gives() -> None:
+    rng = random.Random(3)
+    numbers = [
+        (text, rng.choice(["US", "DE", None]))
+        for code, region, nsn in rng.sample(EXAMPLES, 300)
+        for text in _written_forms(rng, code, region, nsn)[:3]
+    ]
+    phones._RESULTS.clear()
+    phones.parse_phones(numbers)
+    assert all(key in phones._RESULTS for key in numbers)
+    assert [parse_phone(*key) for key in numbers] == [read_phone(*key) for key in numbers]

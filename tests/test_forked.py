@@ -1,0 +1,67 @@
+"""map_in_two gives [f(x) for x in items] whether or not it forks, and whatever the child does."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+from calkeep.lib import forked
+from calkeep.lib.forked import map_in_two
+
+
+def test_small_or_threaded_work_stays_in_this_process() -> None:
+    # pytest-xdist runs threads in its workers: no fork here, the same answer.
+    assert map_in_two(lambda x: x * 2, [1, 2, 3], min_items=2) == [2, 4, 6]
+    assert map_in_two(lambda x: x, [], min_items=0) == []
+
+
+def _run(script: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    return done.stdout.strip()
+
+
+def test_forked_halves_come_back_in_order() -> None:
+    out = _run("""
+        import os
+        from calkeep.lib import forked
+        assert forked.can_fork(), "needs two cores and one thread"
+        pids = forked.map_in_two(lambda x: os.getpid(), list(range(1000)), min_items=10)
+        squares = forked.map_in_two(lambda x: x * x, list(range(1001)), min_items=10)
+        assert squares == [x * x for x in range(1001)]
+        assert pids[0] == os.getpid() and pids[-1] != os.getpid()
+        print("ok")
+    """)
+    assert out == "ok"
+
+
+def test_a_failing_child_leaves_its_half_to_the_parent() -> None:
+    out = _run("""
+        import os
+        from calkeep.lib import forked
+        parent = os.getpid()
+        def picky(x):
+            if os.getpid() != parent:
+                raise RuntimeError("the child fails")
+            return x + 1
+        assert forked.map_in_two(picky, list(range(100)), min_items=10) == list(range(1, 101))
+        def unpicklable(x):
+            return (lambda: x) if os.getpid() != parent else x
+        result = forked.map_in_two(unpicklable, list(range(10)), min_items=2)
+        assert result == list(range(10))
+        print("ok")
+    """)
+    assert out == "ok"
+
+
+def test_can_fork_needs_one_thread() -> None:
+    # The test process runs other threads under xdist; without xdist it may not.
+    import threading
+
+    assert forked.can_fork() is (
+        hasattr(os, "fork") and threading.active_count() == 1 and len(os.sched_getaffinity(0)) >= 2
+    )
