@@ -3,6 +3,8 @@ code again inside its transaction and then writes what it says (PRODUCT.md: one 
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +21,7 @@ from calkeep.lib.memory import paused_gc
 
 STRATEGIES = ("skip", "merge", "overwrite")
 OUTCOMES = ("create", "update", "skip", "error")
-_LOOKUP_CHUNK = 2000
+_LOOKUP_CHUNK = 5000
 
 
 @dataclass
@@ -114,8 +116,13 @@ def _keys(rows: list[ParsedRow], values: list[list[str]]) -> set[str]:
 
 
 def _lookup_chunk() -> int:
-    """Values per IN (...) lookup: as many as the backend takes in one statement."""
-    return connection.features.max_query_params or _LOOKUP_CHUNK
+    """Values per IN (...) lookup: as many as the backend takes in one statement (SQLite
+    says how many itself; Django assumes 999, its oldest limit)."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        return max(100, min(limit - 10, _LOOKUP_CHUNK))
+    return _LOOKUP_CHUNK
 
 
 def _existing_keys(viewer: Membership, kind: str, values: set[str]) -> dict[str, int]:
@@ -123,13 +130,8 @@ def _existing_keys(viewer: Membership, kind: str, values: set[str]) -> dict[str,
     (workspace, kind, value) index alone; which of the few contacts found the member may see
     is asked once afterwards."""
     holders: dict[str, list[int]] = {}
-    ordered = sorted(values)
-    size = _lookup_chunk()
-    keys = ContactKey.objects.filter(workspace_id=viewer.workspace_id, kind=kind)
-    for start in range(0, len(ordered), size):
-        chunk = ordered[start : start + size]
-        for value, contact_id in keys.filter(value__in=chunk).values_list("value", "contact_id"):
-            holders.setdefault(value, []).append(contact_id)
+    for value, contact_id in _key_rows(viewer.workspace_id, kind, sorted(values)):
+        holders.setdefault(value, []).append(contact_id)
     visible = _visible_ids(viewer, {i for ids in holders.values() for i in ids})
     owners: dict[str, int] = {}
     for value, ids in holders.items():
@@ -137,6 +139,28 @@ def _existing_keys(viewer: Membership, kind: str, values: set[str]) -> dict[str,
         if seen:
             owners[value] = min(seen)
     return owners
+
+
+def _key_rows(workspace_id: int, kind: str, values: list[str]) -> Iterator[tuple[str, int]]:
+    """(value, contact id) of the workspace's keys of this kind among `values`. Plain SQL:
+    for tens of thousands of values the ORM spent longer building the IN lists than the
+    database spent answering them."""
+    meta, quote = ContactKey._meta, connection.ops.quote_name
+    table = quote(str(meta.db_table))
+    columns = {f.name: quote(str(f.column)) for f in meta.concrete_fields}
+    value, contact, workspace = columns["value"], columns["contact"], columns["workspace"]
+    kind_column = columns["kind"]
+    size = _lookup_chunk()
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), size):
+            chunk = values[start : start + size]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {value}, {contact} FROM {table} WHERE {workspace} = %s "
+                f"AND {kind_column} = %s AND {value} IN ({marks})",
+                [workspace_id, kind, *chunk],
+            )
+            yield from cursor.fetchall()
 
 
 def _visible_ids(viewer: Membership, ids: set[int]) -> set[int]:
