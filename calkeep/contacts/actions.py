@@ -59,6 +59,30 @@ def _apply(contact: Contact, values: dict[str, Any]) -> None:
     contact.refresh_derived()
 
 
+def _new_contact(
+    fixed: dict[str, Any],
+    values: dict[str, Any],
+    workspace: Workspace,
+    owner: AbstractBaseUser | None,
+) -> Contact:
+    """What `Contact(workspace=..., owner=..., source=...)` and `_apply` make, built the
+    way Model.from_db builds rows (positional values): a third of the time per contact."""
+    data = dict(fixed)
+    for field in EDITABLE_FIELDS:
+        data[field] = [] if field in LIST_FIELDS else ""
+    for field, value in values.items():
+        if field not in EDITABLE_FIELDS:
+            raise ValueError(f"{field!r} is not an editable contact field")
+        data[field] = list(value) if field in LIST_FIELDS else (value or "")
+    fields = Contact._meta.concrete_fields
+    contact = Contact(*(data[f.attname] if f.attname in data else f.get_default() for f in fields))
+    Contact.workspace.field.set_cached_value(contact, workspace)
+    if owner is not None:
+        Contact.owner.field.set_cached_value(contact, owner)
+    contact.refresh_derived()
+    return contact
+
+
 def _write_keys(contacts: Sequence[Contact], replace: bool) -> None:
     if replace:
         ids = [c.pk for c in contacts]
@@ -114,12 +138,11 @@ def bulk_create_contacts(
     """Many new contacts written the fastest way the backend has (contacts/bulk.py); the
     caller holds the transaction."""
     now = timezone.now()
-    contacts = []
-    for values in values_list:
-        contact = Contact(workspace=workspace, owner=owner, source=source)  # type: ignore[misc]
-        _apply(contact, values)
-        contact.created_at = contact.updated_at = now
-        contacts.append(contact)
+    fixed = {
+        "id": None, "workspace_id": workspace.pk, "owner_id": owner.pk if owner else None,
+        "source": source, "search_text": "", "created_at": now, "updated_at": now, "version": 1,
+    }  # fmt: skip
+    contacts = [_new_contact(fixed, values, workspace, owner) for values in values_list]
     rows = [[getattr(c, column) for column in _INSERT_COLUMNS] for c in contacts]
     ids = insert_rows_returning_ids(Contact, _INSERT_COLUMNS, rows)
     del rows

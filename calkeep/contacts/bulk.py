@@ -106,7 +106,14 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     database = connections[DEFAULT_DB_ALIAS]
     if isinstance(field, models.JSONField):
         adapt_json, encoder = database.ops.adapt_json_value, field.encoder
-        return lambda value: None if value is None else adapt_json(value, encoder)
+        empty = adapt_json([], encoder)  # most list columns of most rows
+
+        def adapt(value: Any) -> Any:
+            if value is None:
+                return None
+            return empty if value == [] else adapt_json(value, encoder)
+
+        return adapt
     if isinstance(field, (models.CharField, models.TextField, models.IntegerField)):
         return None
     if isinstance(field, models.ForeignKey):

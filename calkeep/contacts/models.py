@@ -19,6 +19,13 @@ from calkeep.lib.text import fold_for_search
 EDITABLE_FIELDS = CONTACT_FIELDS
 
 
+def _fold(text: str) -> str:
+    """fold_for_search; for ASCII text (no accents to strip, casefold is lower) directly."""
+    if text.isascii():
+        return " ".join(text.lower().split())
+    return fold_for_search(text)
+
+
 class Source(models.TextChoices):
     MANUAL = "manual", "Manual"
     BOOKING = "booking", "Booking"
@@ -111,7 +118,7 @@ class Contact(models.Model):
             self.organization, self.department, self.title,
         ]  # fmt: skip
         parts += [str(e.get("value", "")) for e in self.emails]
-        words = fold_for_search(" ".join(p for p in parts if p))
+        words = _fold(" ".join(p for p in parts if p))
         digits = " ".join(
             v for p in self.phones for v in phone_digits_variants(p.get("raw", ""), p.get("e164"))
         )

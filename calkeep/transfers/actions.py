@@ -17,6 +17,7 @@ from calkeep.contacts.changes import write_change_records
 from calkeep.contacts.models import Contact, Operation, Source
 from calkeep.formats import read_contacts
 from calkeep.formats.draft import ParsedFile, UnreadableFile
+from calkeep.lib.memory import paused_gc
 from calkeep.transfers.planning import STRATEGIES, ImportPlan, plan_import
 
 
@@ -86,14 +87,15 @@ def write_plan(viewer: Membership, plan: ImportPlan, label: str) -> Operation:
     creates = [i for i in plan.items if i.outcome == "create" and i.draft is not None]
     # In slices, so only one slice's Contact objects are alive at a time.
     chunk = 5000
-    for start in range(0, len(creates), chunk):
-        items = creates[start : start + chunk]
-        values = (values_from_draft(i.draft) for i in items if i.draft is not None)
-        created = bulk_create_contacts(viewer.workspace, viewer.user, values, Source.IMPORT)
-        write_change_records(operation, created, ())
-        for item, contact in zip(items, created, strict=True):
-            item.target_id = contact.pk
-    write_change_records(operation, (), _write_updates(plan))
+    with paused_gc():
+        for start in range(0, len(creates), chunk):
+            items = creates[start : start + chunk]
+            values = (values_from_draft(i.draft) for i in items if i.draft is not None)
+            created = bulk_create_contacts(viewer.workspace, viewer.user, values, Source.IMPORT)
+            write_change_records(operation, created, ())
+            for item, contact in zip(items, created, strict=True):
+                item.target_id = contact.pk
+        write_change_records(operation, (), _write_updates(plan))
     return operation
 
 

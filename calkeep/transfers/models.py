@@ -14,6 +14,7 @@ from django.db import models
 
 from calkeep.accounts.models import Workspace
 from calkeep.contacts.models import Operation
+from calkeep.lib.memory import paused_gc
 
 FORMAT_LABELS = {
     "google_csv": "Google Contacts CSV",
@@ -86,9 +87,10 @@ class ImportRun(models.Model):
         packer = zlib.compressobj(5, zlib.DEFLATED, 31)  # 31: the gzip format
         encode = json.JSONEncoder(ensure_ascii=False).encode
         parts = [packer.compress(b"[")]
-        for index, item in enumerate(items):
-            text = encode(item) if index == 0 else ", " + encode(item)
-            parts.append(packer.compress(text.encode()))
+        with paused_gc():
+            for index, item in enumerate(items):
+                text = encode(item) if index == 0 else ", " + encode(item)
+                parts.append(packer.compress(text.encode()))
         parts.append(packer.compress(b"]"))
         parts.append(packer.flush())
         self.preview_gz = b"".join(parts)
