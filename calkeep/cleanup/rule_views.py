@@ -24,6 +24,7 @@ from calkeep.cleanup.models import CleanupJob
 from calkeep.cleanup.preview import Example, preview_page, preview_rules
 from calkeep.cleanup.rules import RULES, UnknownRule, rules_named
 from calkeep.contacts.models import Contact, ContactChange
+from calkeep.formats.draft import derive_display_name
 
 PREVIEW_PAGE = 50
 RECORDS_PAGE = 50
@@ -234,7 +235,7 @@ def _example_rows(example: Example) -> dict[str, Any]:
 
 def _record(change: ContactChange) -> dict[str, Any]:
     before, after = changed_only(change.before or {}, change.after or {})
-    name = (change.after or {}).get("display_name") or (change.before or {}).get("display_name")
+    name = shown_name(change.before or {}) or shown_name(change.after or {})
     return {
         "change": change, "name": name or f"Contact {change.contact_ref}",
         "fields": [(f, show(f, before.get(f)), show(f, v)) for f, v in after.items()],
@@ -249,6 +250,17 @@ def _conflict(conflict: Any) -> dict[str, Any]:
             for d in conflict.differences
         ],
     }
+
+
+def shown_name(values: dict[str, Any]) -> str:
+    """The name a contact shows, from recorded values (display name, else derived)."""
+    emails = [str(e.get("value", "")) for e in values.get("emails") or [] if isinstance(e, dict)]
+    return str(values.get("display_name") or "") or derive_display_name(
+        str(values.get("given_name") or ""),
+        str(values.get("family_name") or ""),
+        str(values.get("organization") or ""),
+        emails,
+    )
 
 
 def show(field: str, value: Any) -> str:

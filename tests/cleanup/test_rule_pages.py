@@ -85,6 +85,7 @@ def test_apply_queues_a_job_whose_progress_the_page_polls_until_done(
     html = page(admin_client, url("job", job_id=job.pk))
     assert '<strong data-count="changed">2</strong>' in html
     assert html.count(">Revert</button>") == 2 and "Revert the whole run" in html
+    assert ">Lou Lima</a>" in html  # a record shows the contact's derived name
     counts = page(admin_client, url("rules"))
     assert f'data-run="{job.pk}"' in counts
     assert counts.count("<strong>0</strong> contacts") == 2  # nothing left for these two
