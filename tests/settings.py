@@ -18,3 +18,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # task worker in threads, and shared-cache memory databases lock whole tables.
     test_name = os.path.join(os.environ["CALKEEP_DATA_DIR"], "test.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": test_name}  # noqa: F405
+else:
+    # Per process, so two test runs on one PostgreSQL server never share a test database.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_calkeep_{os.getpid()}"}  # noqa: F405
