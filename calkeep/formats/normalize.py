@@ -3,6 +3,8 @@ region, check emails, pick a primary email, and record what looked wrong."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from calkeep.formats.countries import country_code
 from calkeep.formats.draft import TEXT_FIELDS, ContactDraft, Issue, ParsedRow
 from calkeep.formats.emails import check_email
@@ -17,9 +19,10 @@ def finish_rows(rows: list[ParsedRow], region: str | None) -> None:
     (phones.parse_phones) between cleaning the rows and finishing them."""
     with paused_gc():
         regions = []
+        pool: dict[str, str] = {}
         for row in rows:
             if row.draft is not None:
-                _clean_strings(row.draft)
+                _clean_strings(row.draft, pool)
             regions.append(_phone_region(row, region))
         parse_phones(
             (phone.raw, phone_region)
@@ -37,6 +40,12 @@ def finish_row(row: ParsedRow, region: str | None) -> ParsedRow:
         _clean_strings(row.draft)
         _finish_cleaned(row, _phone_region(row, region))
     return row
+
+
+@lru_cache(maxsize=256)
+def _field_name(kind: str, index: int) -> str:
+    """`phones[0]`: one string for all the issues that name it."""
+    return f"{kind}[{index}]"
 
 
 def _phone_region(row: ParsedRow, region: str | None) -> str | None:
@@ -78,25 +87,45 @@ def _clean(value: str) -> str:
     return clean_text(value)
 
 
-def _clean_strings(draft: ContactDraft) -> None:
+def _clean_strings(draft: ContactDraft, pool: dict[str, str] | None = None) -> None:
+    """Clean every text of the draft. With a `pool`, the texts that repeat across a file
+    (names, organizations, titles, labels, tags, cities) share one string object each."""
+    shared = _Pool(pool)
     for name in TEXT_FIELDS:
-        setattr(draft, name, _clean(getattr(draft, name)))
-    draft.tags = _unique([_clean(t) for t in draft.tags]) if draft.tags else []
+        value = _clean(getattr(draft, name))
+        setattr(draft, name, shared(value) if name in _POOLED_FIELDS else value)
+    draft.tags = _unique([shared(_clean(t)) for t in draft.tags]) if draft.tags else []
     draft.urls = _unique([_clean(u) for u in draft.urls]) if draft.urls else []
     for email in draft.emails:
-        email.value, email.label = _clean(email.value), _clean(email.label)
+        email.value, email.label = _clean(email.value), shared(_clean(email.label))
     draft.emails = [e for e in draft.emails if e.value]
     for phone in draft.phones:
-        phone.raw, phone.label = _clean(phone.raw), _clean(phone.label)
+        phone.raw, phone.label = _clean(phone.raw), shared(_clean(phone.label))
         phone.extension = _clean(phone.extension)
     draft.phones = [p for p in draft.phones if p.raw]
     for address in draft.addresses:
         for key in _ADDRESS_PARTS:
-            setattr(address, key, _clean(getattr(address, key)))
+            value = _clean(getattr(address, key))
+            setattr(address, key, shared(value) if key in _POOLED_ADDRESS_PARTS else value)
     draft.addresses = [a for a in draft.addresses if not a.is_empty()]
 
 
+class _Pool:
+    def __init__(self, pool: dict[str, str] | None) -> None:
+        self.pool = pool
+
+    def __call__(self, value: str) -> str:
+        if self.pool is None or not value:
+            return value
+        return self.pool.setdefault(value, value)
+
+
 _ADDRESS_PARTS = ("label", "street", "extended", "city", "region", "postcode", "country")
+_POOLED_ADDRESS_PARTS = frozenset(("label", "city", "region", "country"))
+_POOLED_FIELDS = frozenset(
+    ("prefix", "given_name", "middle_name", "family_name", "suffix", "organization",
+     "department", "title")
+)  # fmt: skip
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -115,14 +144,14 @@ def _check_emails(draft: ContactDraft, warnings: list[Issue]) -> None:
         if not check.ok:
             warnings.append(
                 Issue(
-                    f"emails[{index}]",
+                    _field_name("emails", index),
                     f"{email.value!r} is not a valid email address "
                     f"({check.message}); kept as written",
                     "email_invalid",
                 )
             )
         elif check.message:
-            warnings.append(Issue(f"emails[{index}]", check.message, "email_unusual"))
+            warnings.append(Issue(_field_name("emails", index), check.message, "email_unusual"))
     if draft.emails:
         primaries = [e for e in draft.emails if e.primary]
         for email in primaries[1:]:
@@ -140,4 +169,4 @@ def _parse_phones(draft: ContactDraft, region: str | None, warnings: list[Issue]
         if result.extension and not phone.extension:
             phone.extension = result.extension
         if result.warning:
-            warnings.append(Issue(f"phones[{index}]", result.warning, result.code))
+            warnings.append(Issue(_field_name("phones", index), result.warning, result.code))

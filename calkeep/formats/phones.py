@@ -32,7 +32,7 @@ EXTENSION_SEPARATOR = " ext. "
 _SHOWN_EXTENSION = r"(?:ext\.?|extension|x|#|;ext=)\s*{}\s*$"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PhoneResult:
     e164: str | None
     extension: str = ""
@@ -82,17 +82,21 @@ def parse_phones(numbers: Iterable[tuple[str, str | None]]) -> None:
     """Parse many (raw, region) pairs ahead of `parse_phone` asking for them one by one:
     each distinct pair once, on two cores when there are many (lib/forked.py)."""
     todo = [key for key in dict.fromkeys(numbers) if key not in _RESULTS]
-    for key, (result, national) in zip(
-        todo, map_in_two(_read_with_national, todo, _FORK_MIN_NUMBERS), strict=True
+    for key, (e164, extension, warning, code, national) in zip(
+        todo, map_in_two(_read_as_tuple, todo, _FORK_MIN_NUMBERS), strict=True
     ):
-        _remember(key, result)
-        if result.e164 and national is not None:
-            _NATIONAL_NUMBERS[result.e164] = national
+        _remember(key, PhoneResult(e164, extension, warning, code))
+        if e164 and national is not None:
+            _NATIONAL_NUMBERS[e164] = national
 
 
-def _read_with_national(key: tuple[str, str | None]) -> tuple[PhoneResult, str | None]:
+def _read_as_tuple(
+    key: tuple[str, str | None],
+) -> tuple[str | None, str, str, str, str | None]:
+    """read_phone's result and national number as plain values (cheap to pickle)."""
     result = read_phone(*key)
-    return result, _NATIONAL_NUMBERS.get(result.e164) if result.e164 else None
+    national = _NATIONAL_NUMBERS.get(result.e164) if result.e164 else None
+    return result.e164, result.extension, result.warning, result.code, national
 
 
 def _remember(key: tuple[str, str | None], result: PhoneResult) -> None:

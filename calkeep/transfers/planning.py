@@ -24,8 +24,11 @@ OUTCOMES = ("create", "update", "skip", "error")
 _LOOKUP_CHUNK = 5000
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanItem:
+    """One row's outcome. `warnings` and `errors` start as the row's own lists (tens of
+    thousands of copies otherwise): add to them with `warn`, which copies first."""
+
     row: int
     line: int
     outcome: str
@@ -185,6 +188,10 @@ def _load(viewer: Membership, ids: set[int]) -> dict[int, Contact]:
     return contacts
 
 
+def warn(item: PlanItem, issue: Issue) -> None:
+    item.warnings = [*item.warnings, issue]
+
+
 def _plan_row(
     plan: ImportPlan,
     row: ParsedRow,
@@ -193,9 +200,7 @@ def _plan_row(
     phone_owner: dict[str, int],
     seen_in_file: dict[str, PlanItem],
 ) -> PlanItem:
-    item = PlanItem(
-        row.row, row.line, "create", row.draft, None, list(row.warnings), list(row.errors)
-    )
+    item = PlanItem(row.row, row.line, "create", row.draft, None, row.warnings, row.errors)
     if row.errors or row.draft is None:
         item.outcome = "error"
         return item
@@ -226,9 +231,7 @@ def _plan_existing_match(plan: ImportPlan, item: PlanItem, contact_id: int) -> N
     item.changes = changed_fields(current, after)
     if not item.changes:
         item.outcome = "skip"
-        item.warnings.append(
-            Issue("", f"contact {contact_id} already holds these values", "unchanged")
-        )
+        warn(item, Issue("", f"contact {contact_id} already holds these values", "unchanged"))
         return
     item.outcome = "update"
     plan.updates[contact_id] = after
@@ -240,11 +243,11 @@ def _plan_in_file_duplicate(plan: ImportPlan, item: PlanItem, earlier: PlanItem)
     note = f"same email as row {earlier.row} of this file"
     if plan.strategy == "skip":
         item.outcome = "skip"
-        item.warnings.append(Issue("emails", f"{note}; skipped", "duplicate_in_file"))
+        warn(item, Issue("emails", f"{note}; skipped", "duplicate_in_file"))
         return
     if earlier.target_id is not None:
         _plan_existing_match(plan, item, earlier.target_id)
-        item.warnings.append(Issue("emails", note, "duplicate_in_file"))
+        warn(item, Issue("emails", note, "duplicate_in_file"))
         return
     # The earlier row creates the contact; this row's values are folded into that draft.
     assert item.draft is not None and earlier.draft is not None
@@ -254,7 +257,7 @@ def _plan_in_file_duplicate(plan: ImportPlan, item: PlanItem, earlier: PlanItem)
     item.target_row = earlier.row
     item.changes = changed_fields(before, after)
     item.outcome = "update" if item.changes else "skip"
-    item.warnings.append(Issue("emails", f"{note}; folded into that row", "duplicate_in_file"))
+    warn(item, Issue("emails", f"{note}; folded into that row", "duplicate_in_file"))
     earlier.draft = ContactDraft.from_dict(after)
 
 
@@ -263,12 +266,13 @@ def _note_phone_candidate(item: PlanItem, row: ParsedRow, phone_owner: dict[str,
         if phone in phone_owner:
             contact_id = phone_owner[phone]
             item.match = {"contact_id": contact_id, "by": "phone"}
-            item.warnings.append(
+            warn(
+                item,
                 Issue(
                     "phones",
                     f"shares the number {phone} with contact {contact_id}: "
                     "a possible duplicate to review after the import",
                     "phone_candidate",
-                )
+                ),
             )
             return
