@@ -1,7 +1,7 @@
 """Cleanup preview speed: all five Phase 0 rules over 100,000 generated contacts, on SQLite
 and PostgreSQL. Target: at most 5 s of wall time for the preview.
 
-    python bench/cleanup_bench.py [--contacts 100000] [--db sqlite,postgres] [--pg URL]
+    python bench/cleanup_bench.py [--contacts 100000] [--db sqlite,postgres] [--pg URL] [--apply]
 
 The contacts are written straight into a fresh database with bulk_create (names, phones in
 several countries and spellings with their E.164 forms as an import stores them, notes,
@@ -176,6 +176,30 @@ def preview() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def apply_and_revert() -> dict[str, Any]:
+    """For reference (no target): the job over the same contacts, then its revert."""
+    setup_django()
+    from django.contrib.auth.models import User
+
+    from calkeep.accounts.models import Membership, Workspace
+    from calkeep.cleanup import jobs
+    from calkeep.cleanup.rules import RULES
+
+    workspace = Workspace.objects.get(slug="bench")
+    user = User.objects.create_user("bench@example.com")
+    membership = Membership.objects.create(workspace=workspace, user=user, role="admin")
+    membership = Membership.objects.select_related("workspace", "user").get(pk=membership.pk)
+    started = time.perf_counter()
+    job = jobs.apply_now(membership, list(RULES))
+    applied = time.perf_counter() - started
+    started = time.perf_counter()
+    jobs.revert_now(job)
+    return {
+        "apply": round(applied, 1), "revert": round(time.perf_counter() - started, 1),
+        "changed": job.changed,
+    }  # fmt: skip
+
+
 def run(phase: str, env: dict[str, str], *args: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, "--phase", phase, *args],
@@ -201,12 +225,13 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/calkeep_cleanup_bench")
-    parser.add_argument("--phase", choices=["seed", "preview"])
+    parser.add_argument("--apply", action="store_true", help="also time apply and revert")
+    parser.add_argument("--phase", choices=["seed", "preview", "apply"])
     parser.add_argument("count", nargs="?", type=int)
     args = parser.parse_args()
     if args.phase:
-        result = seed(args.count) if args.phase == "seed" else preview()
-        print(json.dumps(result))
+        phases = {"seed": lambda: seed(args.count), "preview": preview, "apply": apply_and_revert}
+        print(json.dumps(phases[args.phase]()))
         return
     for db in args.db.split(","):
         with tempfile.TemporaryDirectory(prefix="calkeep-cleanup-bench-") as data:
@@ -223,6 +248,12 @@ def main() -> None:
                 f"peak RSS {result['rss_mb']} MB (target {TARGET_SECONDS} s: {verdict})"
             )
             print("  would change: " + ", ".join(f"{k} {v:,}" for k, v in result["rules"].items()))
+            if args.apply:
+                job = run("apply", env)
+                print(
+                    f"  apply (the job inline, chunks of 500): {job['apply']} s, "
+                    f"{job['changed']:,} changed; whole-run revert: {job['revert']} s"
+                )
 
 
 if __name__ == "__main__":
