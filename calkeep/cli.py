@@ -108,6 +108,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
+    from calkeep.worker import recover_interrupted_work
+
+    recover_interrupted_work()
     call_command("db_worker", interval=0.5, startup_delay=False)
     return EXIT_OK
 

@@ -386,3 +386,13 @@ def job_conflicts(job: CleanupJob) -> list[Conflict]:
         if contact is not None and contact.version != change.version_after:
             found.append(Conflict(change, contact, differences_since(change, contact)))
     return found
+
+
+def interrupted_jobs() -> list[int]:
+    """Jobs a worker should be running (queued or running): calkeep/worker.py re-queues
+    those whose task is gone."""
+    return list(
+        CleanupJob.objects.filter(status__in=[Status.QUEUED, Status.RUNNING]).values_list(
+            "pk", flat=True
+        )
+    )

@@ -356,3 +356,16 @@ def resolve_conflict(
     else:
         keep_change(change)
     _finish_undo(locked)
+
+
+# -- recovery ---------------------------------------------------------------------------------
+def interrupted_runs() -> list[tuple[object, int]]:
+    """(task, run id) for every run a worker should be working on (see calkeep/worker.py)."""
+    from calkeep.transfers.tasks import analyze_import_task, commit_import_task, undo_import_task
+
+    tasks = {
+        Status.ANALYZING: analyze_import_task, Status.QUEUED: commit_import_task,
+        Status.RUNNING: commit_import_task, Status.UNDOING: undo_import_task,
+    }  # fmt: skip
+    in_progress = ImportRun.objects.filter(status__in=list(tasks)).values_list("pk", "status")
+    return [(tasks[Status(status)], run_id) for run_id, status in in_progress]
