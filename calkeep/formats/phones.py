@@ -12,6 +12,7 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType, re_util
 
+from calkeep.formats.phone_parse import fast_parse
 from calkeep.formats.phone_validity import is_valid_number
 from calkeep.lib.forked import map_in_two
 from calkeep.lib.text import digits_only
@@ -146,7 +147,7 @@ def _parse(text: str, region: str | None) -> tuple[phonenumbers.PhoneNumber | No
     """The number, whether it is valid, and whether a leading 00 had to be read as an exit
     code to make it valid (`0049 30 ...` written in a country whose exit code is 011)."""
     try:
-        number = phonenumbers.parse(text, region)
+        number = fast_parse(text, region)
     except NumberParseException:
         number = None
     if number is not None and is_valid_number(number):
@@ -154,7 +155,7 @@ def _parse(text: str, region: str | None) -> tuple[phonenumbers.PhoneNumber | No
     plain = text.lstrip()
     if plain.startswith("00") and not plain.startswith("000"):
         try:
-            alternative = phonenumbers.parse("+" + plain[2:], None)
+            alternative = fast_parse("+" + plain[2:], None)
         except NumberParseException:
             return number, False, False
         if is_valid_number(alternative):
@@ -242,6 +243,6 @@ def national_number(e164: str) -> str | None:
     if known is not None:
         return known
     try:
-        return str(phonenumbers.parse(e164, None).national_number)
+        return str(fast_parse(e164, None).national_number)
     except NumberParseException:
         return None
