@@ -89,35 +89,41 @@ def _clean(value: str) -> str:
 
 def _clean_strings(draft: ContactDraft, pool: dict[str, str] | None = None) -> None:
     """Clean every text of the draft. With a `pool`, the texts that repeat across a file
-    (names, organizations, titles, labels, tags, cities) share one string object each."""
-    shared = _Pool(pool)
+    (names, organizations, titles, labels, tags, cities) share one string object each.
+    Empty texts, most cells of a file, are left as they are."""
+    shared = (pool if pool is not None else {}).setdefault
     for name in TEXT_FIELDS:
-        value = _clean(getattr(draft, name))
-        setattr(draft, name, shared(value) if name in _POOLED_FIELDS else value)
-    draft.tags = _unique([shared(_clean(t)) for t in draft.tags]) if draft.tags else []
+        value = getattr(draft, name)
+        if value:
+            value = _clean(value)
+            setattr(draft, name, shared(value, value) if name in _POOLED_FIELDS else value)
+    draft.tags = _unique([shared(t, t) for t in map(_clean, draft.tags)]) if draft.tags else []
     draft.urls = _unique([_clean(u) for u in draft.urls]) if draft.urls else []
-    for email in draft.emails:
-        email.value, email.label = _clean(email.value), shared(_clean(email.label))
-    draft.emails = [e for e in draft.emails if e.value]
-    for phone in draft.phones:
-        phone.raw, phone.label = _clean(phone.raw), shared(_clean(phone.label))
-        phone.extension = _clean(phone.extension)
-    draft.phones = [p for p in draft.phones if p.raw]
-    for address in draft.addresses:
-        for key in _ADDRESS_PARTS:
-            value = _clean(getattr(address, key))
-            setattr(address, key, shared(value) if key in _POOLED_ADDRESS_PARTS else value)
-    draft.addresses = [a for a in draft.addresses if not a.is_empty()]
-
-
-class _Pool:
-    def __init__(self, pool: dict[str, str] | None) -> None:
-        self.pool = pool
-
-    def __call__(self, value: str) -> str:
-        if self.pool is None or not value:
-            return value
-        return self.pool.setdefault(value, value)
+    if draft.emails:
+        for email in draft.emails:
+            email.value = _clean(email.value)
+            if email.label:
+                label = _clean(email.label)
+                email.label = shared(label, label)
+        draft.emails = [e for e in draft.emails if e.value]
+    if draft.phones:
+        for phone in draft.phones:
+            phone.raw = _clean(phone.raw)
+            if phone.label:
+                label = _clean(phone.label)
+                phone.label = shared(label, label)
+            if phone.extension:
+                phone.extension = _clean(phone.extension)
+        draft.phones = [p for p in draft.phones if p.raw]
+    if draft.addresses:
+        for address in draft.addresses:
+            for key in _ADDRESS_PARTS:
+                value = getattr(address, key)
+                if value:
+                    value = _clean(value)
+                    pooled = key in _POOLED_ADDRESS_PARTS
+                    setattr(address, key, shared(value, value) if pooled else value)
+        draft.addresses = [a for a in draft.addresses if not a.is_empty()]
 
 
 _ADDRESS_PARTS = ("label", "street", "extended", "city", "region", "postcode", "country")
