@@ -84,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     dup.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     dup.set_defaults(handler=cmd_duplicates)
 
+    from calkeep.cli_integrations import add_integration_parsers
+
+    add_integration_parsers(commands)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     manage.set_defaults(handler=cmd_manage)

@@ -3,6 +3,8 @@
 CALKEEP_DATA_DIR  runtime data (SQLite database, uploads, secret key); default ./var
 DATABASE_URL      a PostgreSQL URL switches the database from SQLite
 CALKEEP_SECRET_KEY, CALKEEP_DEBUG, CALKEEP_ALLOWED_HOSTS (comma-separated)
+CALKEEP_API_RATE_LIMIT  API requests per token per minute (default 600)
+CALKEEP_WEBHOOK_ALLOW_PRIVATE_TARGETS  1 lets webhooks go to private and loopback addresses
 """
 
 from __future__ import annotations
@@ -51,11 +53,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its Swagger UI files, so the API docs page needs no CDN
     "calkeep.accounts",
     "calkeep.contacts",
     "calkeep.bookings",
     "calkeep.transfers",
     "calkeep.cleanup",
+    "calkeep.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +139,17 @@ WHITENOISE_AUTOREFRESH = DEBUG
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Public API: a fixed window per token, counted in the database (accounts/ratelimit.py).
+API_RATE_LIMIT_REQUESTS = int(os.environ.get("CALKEEP_API_RATE_LIMIT") or 600)
+API_RATE_LIMIT_SECONDS = 60
+
+# Webhooks (calkeep/webhooks/): private, loopback and reserved targets are refused unless
+# this is set (tests and private installations); a delivery's lease outlasts a batch.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = os.environ.get("CALKEEP_WEBHOOK_ALLOW_PRIVATE_TARGETS") == "1"
+WEBHOOK_TIMEOUT_SECONDS = 10.0
+WEBHOOK_BATCH_SIZE = 10
+WEBHOOK_LEASE_SECONDS = int(os.environ.get("CALKEEP_WEBHOOK_LEASE_SECONDS") or 300)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

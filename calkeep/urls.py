@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from calkeep.accounts import views as account_views
+from calkeep.api import api
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -21,4 +22,7 @@ urlpatterns = [
     path("w/<slug:ws>/people/cleanup/", include("calkeep.cleanup.urls")),
     path("w/<slug:ws>/people/duplicates/", include("calkeep.cleanup.duplicate_urls")),
     path("w/<slug:ws>/bookings/", include("calkeep.bookings.urls")),
+    path("w/<slug:ws>/settings/", include("calkeep.accounts.settings_urls")),
+    path("w/<slug:ws>/settings/webhooks/", include("calkeep.webhooks.urls")),
+    path("api/v1/", api.urls),
 ]

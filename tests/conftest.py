@@ -13,6 +13,9 @@ from django.test import Client
 from calkeep.accounts.models import Membership, Plan, Role, Workspace
 from calkeep.contacts.actions import create_contact
 from calkeep.contacts.models import Contact
+from tests.webhooks.receiver import receiver
+
+__all__ = ["receiver"]  # a real HTTP receiver on 127.0.0.1 for webhook deliveries
 
 PASSWORD = "a-long-test-password"
 

@@ -8,10 +8,13 @@ import tempfile
 
 os.environ["CALKEEP_DATA_DIR"] = tempfile.mkdtemp(prefix="calkeep-tests-")
 os.environ.setdefault("CALKEEP_SECRET_KEY", "tests-only-secret-key-not-for-production-0123456789")
+# Webhook tests deliver to a real receiver on 127.0.0.1 (tests/webhooks/receiver.py).
+os.environ.setdefault("CALKEEP_WEBHOOK_ALLOW_PRIVATE_TARGETS", "1")
 
 from calkeep.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+API_RATE_LIMIT_REQUESTS = 100_000  # the rate-limit tests set their own
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not Django's shared in-memory database: browser tests run the server and the

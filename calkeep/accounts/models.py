@@ -68,3 +68,56 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class Scope(models.TextChoices):
+    CONTACTS_READ = "contacts:read", "Read contacts"
+    CONTACTS_WRITE = "contacts:write", "Create and edit contacts"
+
+
+class ApiToken(models.Model):
+    """A workspace API token (accounts/tokens.py). It acts as `user`, a member of the
+    workspace, and sees what that member sees. Only the SHA-256 of the token is kept."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    hint = models.CharField(max_length=20)
+    token_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name or self.hint
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+class ApiRateWindow(models.Model):
+    """Requests one token made in one fixed window (`window_start`, in seconds since
+    the epoch). Counted with one atomic upsert per request (accounts/ratelimit.py)."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    window_start = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "window_start"], name="one_count_per_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id}@{self.window_start}: {self.count}"

@@ -1,0 +1,89 @@
+"""The one place CalKeep makes outbound HTTP requests (webhook deliveries). Tests do not
+replace it: they run a real receiver on 127.0.0.1.
+
+A request connects to an address the caller already resolved and checked (`connect_to`),
+while the Host header and TLS certificate check use the URL's host name: a DNS answer that
+changes between the check and the connection (DNS rebinding) cannot send the request
+elsewhere. Redirects are not followed (http.client never does); the response body is read
+up to `max_body` bytes."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+DEFAULT_MAX_BODY = 4096
+
+
+@dataclass(frozen=True)
+class HttpResult:
+    status: int | None  # None: no HTTP answer (refused, timed out, TLS error, ...)
+    body: str = ""  # the start of the response body, decoded leniently
+    error: str = ""
+    duration_ms: int = 0
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, port: int | None, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host: str, port: int | None, address: str, timeout: float) -> None:
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self._tls)
+        self._address = address
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+
+
+def post(
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    timeout: float,
+    connect_to: str | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+) -> HttpResult:
+    """POST `body`; never raises for network trouble, the result says what happened."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    address = connect_to or host
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    started = time.monotonic()
+    connection: http.client.HTTPConnection
+    if parts.scheme == "https":
+        connection = _PinnedHTTPSConnection(host, parts.port, address, timeout)
+    else:
+        connection = _PinnedHTTPConnection(host, parts.port, address, timeout)
+    try:
+        connection.request("POST", target, body=body, headers=headers)
+        response = connection.getresponse()
+        content = response.read(max_body)
+        status = response.status
+    except (OSError, http.client.HTTPException) as error:
+        return HttpResult(None, error=_describe(error), duration_ms=_since(started))
+    finally:
+        connection.close()
+    text = content.decode("utf-8", errors="replace")
+    return HttpResult(status, body=text, duration_ms=_since(started))
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, TimeoutError | socket.timeout):
+        return "timed out"
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+def _since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)

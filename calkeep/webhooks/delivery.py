@@ -1,0 +1,148 @@
+"""Sending what the outbox holds. A worker claims a batch of due deliveries (pending,
+next attempt due, not claimed by a live worker) under row locks (`SKIP LOCKED` on
+PostgreSQL; SQLite's write lock serializes the claim), marks them with its claim and a
+lease, and sends them one by one outside any transaction. Two workers never send the same
+delivery at once; a worker that dies leaves its claims to be taken again when the lease
+runs out, so nothing is lost, and a receiver may see an event twice: always with the same
+`webhook-id` and body (Standard Webhooks asks receivers to deduplicate on it).
+
+A 2xx answer delivers. Anything else (another status, a redirect, which is never followed,
+a timeout, a refused address) is retried on the schedule of retries.py; 410 Gone disables
+the endpoint. Every attempt is logged for the endpoint's delivery log."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Min, Q, QuerySet
+from django.utils import timezone
+
+from calkeep.lib import http
+from calkeep.webhooks.models import Delivery, DeliveryAttempt, Endpoint
+from calkeep.webhooks.retries import retry_delay
+from calkeep.webhooks.signing import signed_headers
+from calkeep.webhooks.targets import TargetRefused, resolve_target
+
+Status = Delivery.Status
+LOGGED_BODY_CHARS = 1000
+USER_AGENT = "CalKeep-Webhooks/1"
+
+
+@dataclass(frozen=True)
+class Claim:
+    token: str
+    delivery_ids: list[int]
+
+
+def deliver_due(now: datetime | None = None, max_batches: int | None = None) -> int:
+    """Claim and send due deliveries until none is left; the number of attempts made.
+    `now` is the clock the schedule is judged by (tests move it on)."""
+    attempted = 0
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        claim = claim_due(now or timezone.now())
+        if not claim.delivery_ids:
+            break
+        for delivery_id in claim.delivery_ids:
+            attempt_delivery(delivery_id, claim.token, now)
+            attempted += 1
+        batches += 1
+    return attempted
+
+
+def due_deliveries(now: datetime) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(
+        Q(claimed_until=None) | Q(claimed_until__lt=now),
+        status=Status.PENDING, next_attempt_at__lte=now, endpoint__enabled=True,
+    )  # fmt: skip
+
+
+def claim_due(now: datetime) -> Claim:
+    token = uuid.uuid4().hex
+    lease = now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
+    with transaction.atomic():
+        due = due_deliveries(now).order_by("next_attempt_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        ids = list(due.values_list("pk", flat=True)[: settings.WEBHOOK_BATCH_SIZE])
+        if ids:
+            Delivery.objects.filter(pk__in=ids).update(claimed_until=lease, claim=token)
+    return Claim(token, ids)
+
+
+def attempt_delivery(delivery_id: int, claim: str, now: datetime | None = None) -> None:
+    delivery = Delivery.objects.select_related("event", "endpoint").filter(pk=delivery_id).first()
+    if delivery is None or delivery.claim != claim or delivery.status != Status.PENDING:
+        return
+    result = send(delivery)
+    record_attempt(delivery, claim, result, now or timezone.now())
+
+
+def send(delivery: Delivery) -> http.HttpResult:
+    endpoint, event = delivery.endpoint, delivery.event
+    try:
+        # Checked again at each attempt, and the request goes to the address checked.
+        address = resolve_target(endpoint.url)
+    except TargetRefused as refusal:
+        return http.HttpResult(None, error=str(refusal))
+    body = event.body.encode("utf-8")
+    headers = signed_headers(endpoint.secret, event.id, int(time.time()), body)
+    headers.update({"Content-Type": "application/json", "User-Agent": USER_AGENT})
+    return http.post(
+        endpoint.url, body, headers, settings.WEBHOOK_TIMEOUT_SECONDS, connect_to=address,
+        max_body=LOGGED_BODY_CHARS * 4,
+    )  # fmt: skip
+
+
+def record_attempt(delivery: Delivery, claim: str, result: http.HttpResult, now: datetime) -> None:
+    attempts = delivery.attempts + 1
+    changes: dict[str, object] = {
+        "attempts": F("attempts") + 1, "claimed_until": None, "claim": "",
+        "last_status_code": result.status, "last_error": result.error[:500],
+    }  # fmt: skip
+    delivered = result.status is not None and 200 <= result.status < 300
+    gone = result.status == 410
+    delay = None if delivered or gone else retry_delay(attempts)
+    if delay is not None:
+        changes["next_attempt_at"] = now + delay
+    else:
+        changes["status"] = Status.SUCCEEDED if delivered else Status.FAILED
+        changes["finished_at"] = timezone.now()
+        changes["next_attempt_at"] = None
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            delivery_id=delivery.pk, attempted_at=timezone.now(), status_code=result.status,
+            response_body=result.body[:LOGGED_BODY_CHARS], error=result.error[:500],
+            duration_ms=result.duration_ms,
+        )  # fmt: skip
+        # A worker whose lease ran out (another took the delivery) only logs its attempt.
+        Delivery.objects.filter(pk=delivery.pk, claim=claim).update(**changes)
+        if gone:
+            disable_gone_endpoint(delivery.endpoint_id)
+
+
+def disable_gone_endpoint(endpoint_id: int) -> None:
+    reason = f"Disabled on {timezone.now():%Y-%m-%d %H:%M} UTC: the endpoint answered 410 Gone."
+    Endpoint.objects.filter(pk=endpoint_id, enabled=True).update(
+        enabled=False, disabled_reason=reason
+    )
+
+
+def next_due_time(now: datetime | None = None) -> datetime | None:
+    """When the next delivery falls due: the earliest retry of an unclaimed one, or the
+    earliest lease that runs out (its worker may have died)."""
+    now = now or timezone.now()
+    pending = Delivery.objects.filter(status=Status.PENDING, endpoint__enabled=True)
+    unclaimed = pending.filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
+    claimed = pending.filter(claimed_until__gte=now)
+    moments = [
+        unclaimed.aggregate(at=Min("next_attempt_at"))["at"],
+        claimed.aggregate(at=Min("claimed_until"))["at"],
+    ]
+    found = [m for m in moments if m is not None]
+    return min(found) if found else None
