@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -25,13 +26,13 @@ from calkeep.contacts.api_schemas import (
     ContactPage,
     ContactPatch,
     ErrorOut,
-    Text,
 )
 from calkeep.contacts.api_values import FieldError, contact_values
 from calkeep.contacts.models import Contact, ContactKey, ContactQuerySet, Source
 from calkeep.contacts.resource import contact_resource, owner_email
 from calkeep.formats.emails import normalize_email
 from calkeep.formats.phones import parse_phone
+from calkeep.lib.text import clean_text
 
 router = Router(tags=["contacts"])
 READ = TokenAuth(Scope.CONTACTS_READ)
@@ -41,12 +42,28 @@ MAX_PAGE = 1000
 MAX_ID = 2**63 - 1
 _ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut,
                            429: ErrorOut}  # fmt: skip
+RFC3339 = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+_RFC3339 = re.compile(RFC3339)
+LIST_PARAMETERS = frozenset(("cursor", "limit", "q", "email", "phone", "tag", "updated_since"))
 ContactId = Annotated[int, Path(ge=1, le=MAX_ID, description="The contact's id.")]
 
 
 def caller(request: HttpRequest) -> ApiCaller:
     auth: ApiCaller = request.auth  # type: ignore[attr-defined]
     return auth
+
+
+def refuse_unknown_query(request: HttpRequest, known: frozenset[str] = frozenset()) -> None:
+    """A misspelt filter (`?emial=…`) is an error, not a silent "everything"; so is a
+    parameter given twice (which one would count?)."""
+    for name, values in request.GET.lists():
+        if name not in known:
+            raise FieldError(name, f"{name!r} is not a parameter of this operation.", "unknown")
+        if len(values) > 1:
+            raise FieldError(name, f"Give {name!r} once.", "repeated")
 
 
 def _resource(contact: Contact) -> dict[str, Any]:
@@ -66,19 +83,30 @@ def _etag(response: HttpResponse, contact: Contact) -> None:
 )
 def list_contacts(
     request: HttpRequest,
-    cursor: Annotated[str | None, Query(max_length=200, description="From next_cursor.")] = None,
+    cursor: Annotated[str, Query(max_length=200, description="next_cursor of a page.")] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-    q: Annotated[Text | None, Query(max_length=200, description="Name, email, phone...")] = None,
-    email: Annotated[Text | None, Query(max_length=320, description="Exact address.")] = None,
-    phone: Annotated[Text | None, Query(max_length=64, description="Any format.")] = None,
-    tag: Annotated[Text | None, Query(max_length=100)] = None,
-    updated_since: Annotated[datetime | None, Query(description="ISO 8601; UTC if naive.")] = None,
+    q: Annotated[str, Query(max_length=200, description="Name, email, phone...")] = "",
+    email: Annotated[str, Query(max_length=320, description="An exact address.")] = "",
+    phone: Annotated[str, Query(max_length=64, description="A number, any format.")] = "",
+    tag: Annotated[str, Query(max_length=100)] = "",
+    updated_since: Annotated[
+        str,
+        Query(
+            max_length=40,
+            description="Contacts changed at or after this moment (RFC 3339).",
+            pattern=f"^(|{RFC3339})$",
+            example="2026-01-31T12:00:00Z",
+        ),
+    ] = "",
 ) -> dict[str, Any]:
     """Contacts the token's member may see, oldest first (by id), a page at a time."""
+    refuse_unknown_query(request, LIST_PARAMETERS)
     membership = caller(request).membership
     contacts = Contact.objects.visible_to(membership).select_related("owner")
     region = membership.workspace.default_region
-    contacts = _filtered(contacts, region, q, email, phone, tag, _utc(updated_since))
+    since = _moment(updated_since) if updated_since else None
+    q, email, phone, tag = (clean_text(text) for text in (q, email, phone, tag))
+    contacts = _filtered(contacts, region, q, email, phone, tag, since)
     if cursor:
         contacts = contacts.filter(pk__gt=_decode_cursor(cursor))
     page = list(contacts.order_by("pk")[: limit + 1])
@@ -91,8 +119,8 @@ def list_contacts(
 
 
 def _filtered(
-    contacts: ContactQuerySet, region: str, q: str | None, email: str | None,
-    phone: str | None, tag: str | None, updated_since: datetime | None,
+    contacts: ContactQuerySet, region: str, q: str, email: str, phone: str, tag: str,
+    updated_since: datetime | None,
 ) -> ContactQuerySet:  # fmt: skip
     if q:
         contacts = contacts.search(q, region)
@@ -111,15 +139,16 @@ def _filtered(
     return contacts
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
+def _moment(text: str) -> datetime:
+    """An RFC 3339 date-time (seconds and offset required, as the schema's format says)."""
     try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        raise FieldError("updated_since", "This date is out of range.") from None
+        if not _RFC3339.fullmatch(text):
+            raise ValueError(text)
+        return datetime.fromisoformat(text.upper().replace("Z", "+00:00")).astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise FieldError(
+            "updated_since", "Give a date and time as RFC 3339, e.g. 2026-01-31T12:00:00Z."
+        ) from None
 
 
 def _encode_cursor(last_id: int) -> str:
@@ -148,6 +177,7 @@ def _decode_cursor(cursor: str) -> int:
 )
 def get_contact(request: HttpRequest, response: HttpResponse, id: ContactId) -> dict[str, Any]:
     """One contact; its ETag is its version."""
+    refuse_unknown_query(request)
     contact = get_contact_for_user(caller(request).membership, id)
     _etag(response, contact)
     return _resource(contact)
@@ -164,6 +194,7 @@ def post_contact(
     request: HttpRequest, response: HttpResponse, payload: ContactIn
 ) -> Status[dict[str, Any]]:
     """A new contact owned by the token's member, source `api`."""
+    refuse_unknown_query(request)
     membership = caller(request).membership
     values = contact_values(payload.model_dump(), membership.workspace)
     contact = create_contact(membership.workspace, membership.user, values, source=Source.API)
@@ -194,6 +225,7 @@ def patch_contact(
     ] = None,
 ) -> Status[dict[str, Any]]:
     """Only the fields sent change; a list sent replaces the whole list."""
+    refuse_unknown_query(request)
     membership = caller(request).membership
     contact = get_contact_for_user(membership, id)
     if not if_match:

@@ -78,6 +78,23 @@ def test_updated_since(api: ApiClient, make_contact: Any) -> None:
     since = (timezone.now() - timedelta(days=1)).isoformat()
     response = api.get("/api/v1/contacts", {"updated_since": since})
     assert ids(response) == [new.pk]
+    assert ids(api.get("/api/v1/contacts", {"updated_since": "2000-01-01T00:00:00Z"})) == [
+        old.pk,
+        new.pk,
+    ]
     naive = (timezone.now() - timedelta(days=1)).replace(tzinfo=None).isoformat()
-    assert ids(api.get("/api/v1/contacts", {"updated_since": naive})) == [new.pk]
-    assert api.get("/api/v1/contacts", {"updated_since": "yesterday"}).status_code == 422
+    for wrong in (naive, "yesterday", "0.5", "2026-01-31", "2026-13-01T00:00:00Z"):
+        response = api.get("/api/v1/contacts", {"updated_since": wrong})
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "updated_since"
+
+
+def test_an_unknown_query_parameter_is_422(api: ApiClient, make_contact: Any) -> None:
+    contact = make_contact()
+    response = api.send("GET", "/contacts?emial=ana@example.com")
+    assert response.status_code == 422
+    assert response.json()["errors"][0] == {
+        "field": "emial", "code": "unknown",
+        "message": "'emial' is not a parameter of this operation.",
+    }  # fmt: skip
+    assert api.send("GET", f"/contacts/{contact.pk}?x=1").status_code == 422
