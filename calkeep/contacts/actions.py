@@ -16,6 +16,7 @@ from calkeep.contacts.bulk import insert_rows, insert_rows_returning_ids, update
 from calkeep.contacts.models import EDITABLE_FIELDS, Contact, ContactKey
 from calkeep.formats.draft import LIST_FIELDS, ContactDraft, stored_display_name
 from calkeep.formats.draft_dicts import draft_to_dict
+from calkeep.webhooks.outbox import contacts_created, contacts_updated
 
 # The columns a new contact is written with (every one: bulk inserts fill no defaults).
 _INSERT_COLUMNS = (
@@ -103,6 +104,7 @@ def create_contact(
     _apply(contact, values)
     contact.save()
     _write_keys([contact], replace=False)
+    contacts_created([contact])
     return contact
 
 
@@ -122,6 +124,7 @@ def update_contact(
     current.save()
     current.refresh_from_db()
     _write_keys([current], replace=True)
+    contacts_updated([current])
     return current
 
 
@@ -151,6 +154,7 @@ def bulk_create_contacts(
         contact._state.adding = False
         contact._state.db = connection.alias
     _write_keys(contacts, replace=False)
+    contacts_created(contacts)
     return contacts
 
 
@@ -166,6 +170,7 @@ def bulk_update_contacts(changes: Sequence[tuple[Contact, dict[str, Any]]]) -> l
     rows = ([*(getattr(c, column) for column in _UPDATE_COLUMNS), c.pk] for c in touched)
     update_rows(Contact, _UPDATE_COLUMNS, rows)
     _write_keys(touched, replace=True)
+    contacts_updated(touched)
     return touched
 
 
@@ -191,5 +196,7 @@ def restore_contact(workspace: Workspace, contact_id: int, values: dict[str, Any
     created = values.get("_created_at")
     if created:
         Contact.objects.filter(pk=contact.pk).update(created_at=datetime.fromisoformat(created))
+        contact.created_at = datetime.fromisoformat(created)
     _write_keys([contact], replace=False)
+    contacts_created([contact])
     return contact

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from calkeep.contacts.actions import contact_to_dict
 from calkeep.contacts.models import Contact
 
 _ENCODER = DjangoJSONEncoder()
@@ -32,7 +31,11 @@ _ENTRY_DEFAULTS: dict[str, dict[str, Any]] = {
 
 def contact_resource(contact: Contact, owner_email: str | None) -> dict[str, Any]:
     owner = {"id": contact.owner_id, "email": owner_email or ""} if contact.owner_id else None
-    values = contact_to_dict(contact)
+    # contacts/actions.py's contact_to_dict, which this module cannot import: actions
+    # writes events (webhooks/outbox.py), and events are made of resources.
+    values = contact.editable_values()
+    values["display_name"] = contact.display_name or contact.derived_display_name()
+    values["birthday"] = contact.birthday or None
     for name, defaults in _ENTRY_DEFAULTS.items():
         values[name] = [
             {key: entry.get(key, default) for key, default in defaults.items()}
