@@ -20,6 +20,7 @@ from calkeep.webhooks.delivery import (
     attempt_delivery,
     claim_due,
     deliver_due,
+    next_due_time,
 )
 from calkeep.webhooks.models import Delivery, DeliveryAttempt, Endpoint, Event
 from calkeep.webhooks.outbox import contacts_created, contacts_updated
@@ -245,3 +246,19 @@ def test_disabled_endpoints_keep_their_deliveries_waiting(
     assert deliver_due() == 0
     Endpoint.objects.filter(pk=endpoint.pk).update(enabled=True)
     assert deliver_due() == 1
+
+
+def test_the_next_run_is_due_at_the_earliest_retry_or_lease(
+    workspace: Workspace, receiver: Receiver, contact: Contact
+) -> None:
+    endpoint_for(workspace, receiver.url)
+    assert next_due_time() is None
+    contacts_created([contact])
+    now = timezone.now()
+    claim = claim_due(now)
+    delivery = Delivery.objects.get()
+    assert next_due_time(now) == delivery.claimed_until  # its worker may die
+    receiver.answer = lambda request: 500
+    attempt_delivery(claim.delivery_ids[0], claim.token, now)
+    delivery.refresh_from_db()
+    assert next_due_time(now) == delivery.next_attempt_at
