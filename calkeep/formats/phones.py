@@ -119,7 +119,12 @@ def read_phone(raw: str, region: str | None) -> PhoneResult:
             "notation; its last digits are lost, so it was kept as written",
             code="phone_spreadsheet_damage",
         )
-    if _HAS_LETTERS.search(_EXTENSION_WORDS.sub("", text)) and len(digits_only(text)) < 3:
+    # (A number without three letters in a row cannot get them by losing its extension.)
+    if (
+        _HAS_LETTERS.search(text)
+        and _HAS_LETTERS.search(_EXTENSION_WORDS.sub("", text))
+        and len(digits_only(text)) < 3
+    ):
         return PhoneResult(
             None, warning=f"{text!r} is not a phone number", code="phone_not_a_number"
         )
