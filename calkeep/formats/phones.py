@@ -103,7 +103,7 @@ def _read_as_tuple(
 def _remember(key: tuple[str, str | None], result: PhoneResult) -> None:
     if len(_RESULTS) >= _RESULTS_MAX:
         for old in list(itertools.islice(_RESULTS, _RESULTS_MAX // 2)):
-            del _RESULTS[old]
+            _RESULTS.pop(old, None)  # another thread may have dropped it already
     _RESULTS[key] = result
 
 

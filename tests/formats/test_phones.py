@@ -246,3 +246,11 @@ def test_parsing_a_batch_gives_what_parsing_one_by_one_gives() -> None:
     phones.parse_phones(numbers)
     assert all(key in phones._RESULTS for key in numbers)
     assert [parse_phone(*key) for key in numbers] == [read_phone(*key) for key in numbers]
+
+
+def test_the_result_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(phones, "_RESULTS_MAX", 10)
+    phones._RESULTS.clear()
+    for number in range(2125550100, 2125550130):
+        assert parse_phone(str(number), "US") == read_phone(str(number), "US")
+        assert len(phones._RESULTS) <= 10
