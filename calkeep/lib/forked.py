@@ -34,9 +34,9 @@ def can_fork() -> bool:
 
 def map_in_two(function: Callable[[T], R], items: Sequence[T], min_items: int) -> list[R]:
     """[function(item) for item in items], in two processes when there are at least
-    `min_items` items and forking is safe. `function` must not depend on or change any
-    state the parent needs afterwards (the child's changes are lost), and its results must
-    pickle."""
+    `min_items` items and forking is safe. `function` must be pure computation: no
+    database, files or sockets (the child shares the parent's connections), no state the
+    parent needs afterwards (the child's changes are lost); its results must pickle."""
     if len(items) < max(min_items, 2) or not can_fork():
         return [function(item) for item in items]
     middle = len(items) // 2
