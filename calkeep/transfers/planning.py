@@ -4,7 +4,7 @@ code again inside its transaction and then writes what it says (PRODUCT.md: one 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,12 +95,19 @@ def plan_import(viewer: Membership, parsed: ParsedFile, strategy: str) -> Import
         phones = [_row_phones(row) for row in rows]
         phone_owner = _existing_keys(viewer, ContactKey.PHONE, _keys(rows, phones))
         plan = ImportPlan(parsed, strategy, [])
-        plan.existing = _load(viewer, set(email_owner.values()))
+        owners = set(email_owner.values())
+        # Skipping a match needs no values of the contact: a file imported again (every
+        # row matching) would otherwise load the whole workspace to skip it.
+        matchable: Container[int] = owners
+        if strategy != "skip":
+            plan.existing = _load(viewer, owners)
+            matchable = plan.existing
         seen_in_file: dict[str, PlanItem] = {}
         for row, row_emails in zip(rows, emails, strict=True):
-            plan.items.append(
-                _plan_row(plan, row, row_emails, email_owner, phone_owner, seen_in_file)
+            item = _plan_row(
+                plan, row, row_emails, email_owner, matchable, phone_owner, seen_in_file
             )
+            plan.items.append(item)
     return plan
 
 
@@ -197,6 +204,7 @@ def _plan_row(
     row: ParsedRow,
     emails: list[str],
     email_owner: dict[str, int],
+    matchable: Container[int],
     phone_owner: dict[str, int],
     seen_in_file: dict[str, PlanItem],
 ) -> PlanItem:
@@ -208,7 +216,7 @@ def _plan_row(
     earlier = next((seen_in_file[e] for e in emails if e in seen_in_file), None)
     for email in emails:
         seen_in_file.setdefault(email, item)
-    if existing_id is not None and existing_id in plan.existing:
+    if existing_id is not None and existing_id in matchable:
         _plan_existing_match(plan, item, existing_id)
     elif earlier is not None:
         _plan_in_file_duplicate(plan, item, earlier)

@@ -1,0 +1,41 @@
+"""Planning details that keep big imports cheap without changing what a plan says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from calkeep.accounts.models import Workspace
+from calkeep.transfers.actions import ImportOptions, dry_run
+from tests.transfers.test_import import google_csv, membership
+
+ROWS = ("Ana,,Lima,,,ana@example.com,,,", "Bo,,Chen,,,bo@example.com,,,")
+
+
+def test_skipping_matches_loads_no_contacts(
+    workspace: Workspace, admin: User, member: User, make_contact: Any
+) -> None:
+    make_contact(owner=admin)  # ana@example.com
+    viewer = membership(admin, workspace)
+    skip = dry_run(viewer, google_csv(*ROWS), ImportOptions(strategy="skip"))
+    merge = dry_run(viewer, google_csv(*ROWS), ImportOptions(strategy="merge"))
+    assert skip.existing == {} and len(merge.existing) == 1
+    assert [(i.outcome, i.match) for i in skip.items] == [
+        ("skip", {"contact_id": merge.items[0].target_id, "by": "email"}),
+        ("create", None),
+    ]
+    # A member who may not see the contact still gets a create, with either strategy.
+    other = dry_run(membership(member, workspace), google_csv(*ROWS), ImportOptions())
+    assert [i.outcome for i in other.items] == ["create", "create"]
+
+
+def test_plan_items_copy_their_rows_issue_lists_before_adding_to_them(
+    workspace: Workspace, admin: User
+) -> None:
+    twice = ("Ana,,Lima,,,ana@example.com,,,", "Ana,,Lima,,,ana@example.com,,,")
+    plan = dry_run(membership(admin, workspace), google_csv(*twice), ImportOptions())
+    second_row, second_item = plan.parsed.rows[1], plan.items[1]
+    assert [w.code for w in second_item.warnings] == ["duplicate_in_file"]
+    assert second_row.warnings == [] and second_item.warnings is not second_row.warnings
+    assert plan.items[0].warnings is plan.parsed.rows[0].warnings  # shared while unchanged
