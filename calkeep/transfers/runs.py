@@ -272,19 +272,24 @@ def _failure_message(error: Exception) -> str:
 def import_now(
     viewer: Membership, filename: str, data: bytes, options: ImportOptions
 ) -> ImportPlan:
-    """`calkeep import` without --dry-run: a run like the page's, committed in this process."""
+    """`calkeep import` without --dry-run: a run like the page's, committed in this process
+    (the commit reads and plans the file itself: no separate dry run first). A file that
+    cannot be read leaves no run behind."""
     check_size(len(data))
     region = check_options(viewer.workspace, options)
     refuse_unreadable(data)
-    plan = dry_run(viewer, data, options)
+    kind = detect_format(data) if options.format == "auto" else options.format
     run = ImportRun.objects.create(
         workspace=viewer.workspace, created_by=viewer.user, filename=filename[:255],
-        size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data,
-        format=plan.parsed.format, requested_format=options.format, region=region,
-        strategy=options.strategy, mapping=options.mapping or plan.parsed.mapping,
-        status=Status.QUEUED, rows=len(plan.items),
+        size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data, format=kind,
+        requested_format=kind, region=region, strategy=options.strategy,
+        mapping=options.mapping or {}, status=Status.QUEUED,
     )  # fmt: skip
-    committed = commit_run(run.pk)
+    try:
+        committed = commit_run(run.pk)
+    except UnreadableFile:
+        run.delete()
+        raise
     assert committed is not None
     return committed
 

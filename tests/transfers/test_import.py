@@ -228,6 +228,7 @@ def test_unreadable_files_exit_2_with_a_clear_message_and_write_nothing(
     assert status == 2
     assert message.lower() in (document["error"]["message"] + err).lower()
     assert Contact.objects.count() == 0
+    assert ImportRun.objects.count() == 0
 
 
 def test_a_file_over_the_cap_is_refused_before_parsing(
