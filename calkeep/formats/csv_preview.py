@@ -3,6 +3,7 @@ the suggested field for each, and the fields a person can choose from."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from calkeep.formats.csv_dialects import header_is_data, read_table
@@ -43,24 +44,34 @@ class CsvColumns:
         return {c.name: c.suggested for c in self.columns}
 
 
-def field_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Grouped (key, label) choices for a column's field, as a <select> shows them."""
+def field_choices(extra_keys: Iterable[str] = ()) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Grouped (key, label) choices for a column's field, as a <select> shows them. Any key
+    in `extra_keys` (a suggestion outside these groups) gets a choice too, so a suggested
+    mapping is never shown as "don't import"."""
     emails = [("email", "Email")] + [(f"email:{k}", f"Email ({k})") for k in EMAIL_LABELS]
     phones = [("phone", "Phone")] + [
         (f"phone:{k}", f"Phone ({label.lower()})") for k, label in PHONE_LABELS.items()
     ]
     addresses = [
+        (f"address:{part}", f"Address: {text}") for part, text in _ADDRESS_PART_LABELS.items()
+    ]
+    addresses += [
         (f"address:{label}:{part}", f"{label.capitalize()} address: {text}")
         for label in ADDRESS_LABELS
         for part, text in _ADDRESS_PART_LABELS.items()
     ]
-    return [
+    groups = [
         ("", [("", "— don't import —")]),
         ("Name and work", list(_SIMPLE_LABELS.items())),
         ("Email", emails),
         ("Phone", phones),
         ("Address", addresses),
     ]
+    known = {key for _, choices in groups for key, _ in choices}
+    others = sorted({key for key in extra_keys if key and key not in known})
+    if others:
+        groups.append(("Other", [(key, key) for key in others]))
+    return groups
 
 
 def field_label(key: str) -> str:

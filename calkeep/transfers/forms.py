@@ -65,7 +65,8 @@ class MappingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.columns = columns
-        choices = field_choices()
+        suggested = [c.suggested for c in columns]
+        choices = field_choices([*suggested, *mapping.values()])
         for index, column in enumerate(columns):
             self.fields[f"col_{index}"] = forms.ChoiceField(
                 choices=choices, required=False, label=column.name,

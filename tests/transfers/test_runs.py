@@ -219,3 +219,25 @@ def test_a_member_cannot_undo_or_see_an_admins_import(
     run = committed(admin_client, run_worker)
     assert member_client.post(url("undo", run)).status_code == 404
     assert member_client.get(url("detail", run)).status_code == 404
+
+
+def test_every_suggested_field_is_a_choice_on_the_mapping_page(admin_client: Client) -> None:
+    """An unlabeled address (Street, City, Zip, Country) must not show as "don't import"."""
+    content = (
+        b"Name,Email,Street,City,Zip,Country\nAna Lima,ana@example.com,1 Main St,Lisbon,1000,PT\n"
+    )
+    upload(admin_client, content, fmt="generic_csv")
+    run = ImportRun.objects.get()
+    columns = runs.run_columns(ImportRun.objects.get(pk=run.pk)).columns
+    page = admin_client.get(url("mapping", run)).content.decode()
+    for column in columns:
+        assert column.suggested, column.name
+        assert f'value="{column.suggested}" selected' in page, column.name
+    admin_client.post(url("mapping", run), mapping_post(run, run.mapping))
+    run.refresh_from_db()
+    address = run.preview_items()[0]["contact"]["addresses"][0]
+    assert (address["street"], address["city"], address["postcode"]) == (
+        "1 Main St",
+        "Lisbon",
+        "1000",
+    )
