@@ -84,6 +84,7 @@ class FollowUpTask(models.Model):
 
     class Meta:
         ordering = ["done_at", "due_date", "created_at"]
+        verbose_name = "follow-up task"
 
     def __str__(self) -> str:
         return self.title

@@ -17,7 +17,7 @@ from django.utils import timezone
 from calkeep.accounts.models import Workspace
 from calkeep.contacts.actions import bulk_update_contacts, restore_contact
 from calkeep.contacts.bulk import insert_rows
-from calkeep.contacts.links import restore_merged_links
+from calkeep.contacts.links import describe_links, links_of, restore_merged_links
 from calkeep.contacts.models import EDITABLE_FIELDS, Contact, ContactChange, Operation
 
 Action = ContactChange.Action
@@ -126,11 +126,20 @@ def conflicts_of(operation: Operation) -> list[Conflict]:
     """Records of an operation a revert left alone because the contact changed since."""
     changes = [c for c in pending_changes(operation) if c.action != Action.DELETE]
     contacts = _contacts_by_id(operation.workspace, [c.contact_ref for c in changes], lock=False)
-    return [
-        Conflict(c, contacts[c.contact_ref], differences_since(c, contacts[c.contact_ref]))
-        for c in changes
-        if c.contact_ref in contacts and contacts[c.contact_ref].version != c.version_after
-    ]
+    created = [c.contact_ref for c in changes if c.action == Action.CREATE]
+    linked = {cid: links for cid, links in links_of(created).items() if links}
+    conflicts = []
+    for change in changes:
+        contact = contacts.get(change.contact_ref)
+        if contact is None:
+            continue
+        differences = differences_since(change, contact)
+        if change.action == Action.CREATE and contact.pk in linked:
+            differences.append(FieldDifference("links", "", describe_links(linked[contact.pk])))
+        elif contact.version == change.version_after:
+            continue
+        conflicts.append(Conflict(change, contact, differences))
+    return conflicts
 
 
 @transaction.atomic
@@ -155,6 +164,8 @@ def revert_changes(
     plan = _RevertPlan()
     for change in todo:
         _plan_revert(change, contacts.get(change.contact_ref), force, plan, outcome)
+    if not force:
+        _hold_linked_deletes(plan, outcome)
     _apply(operation, plan)
     _resolve(plan.reverted, Resolution.REVERTED)
     _resolve(plan.gone, Resolution.GONE)
@@ -165,6 +176,7 @@ def revert_changes(
 @dataclass
 class _RevertPlan:
     deletes: list[Contact] = field(default_factory=list)
+    delete_changes: dict[int, ContactChange] = field(default_factory=dict)
     updates: list[tuple[Contact, dict[str, Any]]] = field(default_factory=list)
     recreates: list[ContactChange] = field(default_factory=list)
     reverted: list[ContactChange] = field(default_factory=list)
@@ -193,10 +205,32 @@ def _plan_revert(
         return
     if change.action == Action.CREATE:
         plan.deletes.append(contact)
+        plan.delete_changes[contact.pk] = change
     else:
         plan.updates.append((contact, _editable(change.before or {})))
     plan.reverted.append(change)
     outcome.reverted.append(change.contact_ref)
+
+
+def _hold_linked_deletes(plan: _RevertPlan, outcome: RevertOutcome) -> None:
+    """A contact created by the change that has gained bookings, tasks or other links since
+    is not deleted without asking: its version does not move when a booking points at it,
+    yet deleting it would cut those links."""
+    linked = {cid: links for cid, links in links_of(c.pk for c in plan.deletes).items() if links}
+    if not linked:
+        return
+    kept = []
+    for contact in plan.deletes:
+        if contact.pk not in linked:
+            kept.append(contact)
+            continue
+        change = plan.delete_changes[contact.pk]
+        plan.reverted.remove(change)
+        outcome.reverted.remove(contact.pk)
+        links = FieldDifference("links", "", describe_links(linked[contact.pk]))
+        differences = [*differences_since(change, contact), links]
+        outcome.conflicts.append(Conflict(change, contact, differences))
+    plan.deletes = kept
 
 
 def _editable(values: dict[str, Any]) -> dict[str, Any]:

@@ -95,3 +95,16 @@ def restore_merged_links(values: dict[str, Any], contact: Contact) -> int:
         return 0
     still_there = Contact.objects.filter(pk=survivor).exists()
     return move_links(links, survivor if still_there else None, contact.pk)
+
+
+def describe_links(links: LinkSet) -> str:
+    """`2 bookings, 1 follow-up task`: what a link set holds, for a person."""
+    parts = []
+    for label, object_ids in sorted(links.items()):
+        target = _field(label)
+        if target is None or not object_ids:
+            continue
+        meta = target[0]._meta
+        name = meta.verbose_name if len(object_ids) == 1 else meta.verbose_name_plural
+        parts.append(f"{len(object_ids)} {name}")
+    return ", ".join(parts)

@@ -241,3 +241,36 @@ def test_every_suggested_field_is_a_choice_on_the_mapping_page(admin_client: Cli
         "Lisbon",
         "1000",
     )
+
+
+def test_undo_asks_before_deleting_a_contact_that_gained_bookings_or_tasks(
+    transactional_db: Any, admin_client: Client, run_worker: Any, admin: User
+) -> None:
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from calkeep.bookings.actions import add_task, book_meeting
+    from calkeep.bookings.models import Booking, FollowUpTask
+
+    run = committed(admin_client, run_worker)
+    bo = Contact.objects.get(given_name="Bo")
+    booking = book_meeting(
+        bo.workspace, admin, title="Intro", attendee_name="Bo Chen",
+        attendee_email="bo@example.com", starts_at=timezone.now() + timedelta(days=1),
+    ).booking  # fmt: skip
+    add_task(bo, admin, "Send the offer", date.today())
+    assert Contact.objects.get(pk=bo.pk).version == bo.version  # links leave the version alone
+    admin_client.post(url("undo", run))
+    run_worker()
+    run.refresh_from_db()
+    assert run.status == Status.COMMITTED
+    assert Contact.objects.filter(pk=bo.pk).exists()
+    page = admin_client.get(url("detail", run)).content.decode()
+    assert "1 booking, 1 follow-up task" in page
+    change = ContactChange.objects.get(operation=run.operation, contact_ref=bo.pk)
+    admin_client.post(url("resolve", run, change_id=change.pk), {"decision": "keep"})
+    run.refresh_from_db()
+    assert run.status == Status.UNDONE
+    assert Booking.objects.get(pk=booking.pk).contact_id == bo.pk
+    assert FollowUpTask.objects.get().contact_id == bo.pk
