@@ -61,9 +61,12 @@ def read_file(workspace: Workspace, data: bytes, options: ImportOptions) -> Pars
     return read_contacts(data, format=options.format, region=region, mapping=options.mapping)
 
 
-def dry_run(viewer: Membership, data: bytes, options: ImportOptions) -> ImportPlan:
+def dry_run(
+    viewer: Membership, data: bytes, options: ImportOptions, lock: bool = False
+) -> ImportPlan:
+    """Read and plan. The commit passes `lock` (see plan_import)."""
     parsed = read_file(viewer.workspace, data, options)
-    return plan_import(viewer, parsed, options.strategy)
+    return plan_import(viewer, parsed, options.strategy, lock)
 
 
 def preview_items(plan: ImportPlan) -> Iterator[dict[str, Any]]:

@@ -82,10 +82,14 @@ class ImportPlan:
         }
 
 
-def plan_import(viewer: Membership, parsed: ParsedFile, strategy: str) -> ImportPlan:
+def plan_import(
+    viewer: Membership, parsed: ParsedFile, strategy: str, lock: bool = False
+) -> ImportPlan:
     """Decide create / update / skip / error for every row. Matches are looked up among
     the contacts the importing member may see: a shared normalized email is the same
-    person; a shared E.164 number is only shown as a candidate."""
+    person; a shared E.164 number is only shown as a candidate. With `lock` (the commit,
+    inside its transaction) the contacts an update will write are row-locked, so an edit
+    saved meanwhile is either seen by the plan or waits for the commit: never overwritten."""
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}")
     rows = parsed.rows
@@ -100,7 +104,7 @@ def plan_import(viewer: Membership, parsed: ParsedFile, strategy: str) -> Import
         # row matching) would otherwise load the whole workspace to skip it.
         matchable: Container[int] = owners
         if strategy != "skip":
-            plan.existing = _load(viewer, owners)
+            plan.existing = _load(viewer, owners, lock)
             matchable = plan.existing
         seen_in_file: dict[str, PlanItem] = {}
         for row, row_emails in zip(rows, emails, strict=True):
@@ -184,13 +188,16 @@ def _visible_ids(viewer: Membership, ids: set[int]) -> set[int]:
     return visible
 
 
-def _load(viewer: Membership, ids: set[int]) -> dict[int, Contact]:
+def _load(viewer: Membership, ids: set[int], lock: bool) -> dict[int, Contact]:
     contacts: dict[int, Contact] = {}
     ordered = sorted(ids)
     size = _lookup_chunk()
     for start in range(0, len(ordered), size):
         chunk = ordered[start : start + size]
-        for contact in Contact.objects.visible_to(viewer).filter(pk__in=chunk):
+        query = Contact.objects.visible_to(viewer).filter(pk__in=chunk)
+        if lock:
+            query = query.select_for_update().order_by("pk")  # id order: no deadlocks
+        for contact in query:
             contacts[contact.pk] = contact
     return contacts
 

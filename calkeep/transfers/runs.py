@@ -172,11 +172,13 @@ def replan(run: ImportRun, strategy: str) -> None:
     start_analysis(run)
 
 
-def _plan(run: ImportRun, strategy: str, phase: Callable[[str], None]) -> ImportPlan:
+def _plan(
+    run: ImportRun, strategy: str, phase: Callable[[str], None], lock: bool = False
+) -> ImportPlan:
     viewer = run_member(run)
     options = ImportOptions(run.requested_format, run.region, strategy, run.mapping or None)
     phase(f"Reading {run.filename}")
-    plan = dry_run(viewer, bytes(run.data), options)
+    plan = dry_run(viewer, bytes(run.data), options, lock)
     phase(f"Checking {len(plan.items):,} rows")
     return plan
 
@@ -251,7 +253,7 @@ def commit_run(run_id: int) -> ImportPlan | None:
             run = ImportRun.objects.select_for_update().get(pk=run_id)
             if run.status != Status.RUNNING:
                 return None  # another worker finished it meanwhile
-            plan = _plan(run, run.strategy, phase=lambda text: None)
+            plan = _plan(run, run.strategy, phase=lambda text: None, lock=True)
             operation = write_plan(run_member(run), plan, label=f"Import of {run.filename}")
             run.operation = operation
             run.committed_at = timezone.now()
