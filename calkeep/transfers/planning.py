@@ -253,20 +253,18 @@ def _plan_existing_match(plan: ImportPlan, item: PlanItem, contact_id: int) -> N
 
 
 def _plan_in_file_duplicate(plan: ImportPlan, item: PlanItem, earlier: PlanItem) -> None:
-    """A second row with an email an earlier row has: the same person twice in one file."""
-    item.match = {"contact_id": earlier.target_id, "by": "email"}
+    """A second row with an email an earlier row has: the same person twice in one file.
+    Matched to an existing contact, it follows the strategy like that row. Otherwise it
+    is folded into the contact the earlier row creates: merged (skip and merge: nothing
+    of either row is lost) or written over it (overwrite: the later row wins). Its match
+    stays null: no existing contact is involved."""
     note = f"same email as row {earlier.row} of this file"
-    if plan.strategy == "skip":
-        item.outcome = "skip"
-        warn(item, Issue("emails", f"{note}; skipped", "duplicate_in_file"))
-        return
     if earlier.target_id is not None:
         _plan_existing_match(plan, item, earlier.target_id)
         warn(item, Issue("emails", note, "duplicate_in_file"))
         return
-    # The earlier row creates the contact; this row's values are folded into that draft.
     assert item.draft is not None and earlier.draft is not None
-    combine = merge_values if plan.strategy == "merge" else overwrite_values
+    combine = overwrite_values if plan.strategy == "overwrite" else merge_values
     before = values_from_draft(earlier.draft)
     after = combine(before, values_from_draft(item.draft))
     item.target_row = earlier.row

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from calkeep.accounts.models import Membership
@@ -341,6 +341,16 @@ def _finish_undo(run: ImportRun) -> None:
         run.status = Status.COMMITTED  # with conflicts waiting: the page lists them
     run.phase = ""
     run.save(update_fields=["status", "undone_at", "phase"])
+
+
+def written_counts(run: ImportRun) -> dict[str, int]:
+    """Contacts the commit created and updated, from its change records (several rows of a
+    file can update one contact)."""
+    if run.operation_id is None:
+        return {}
+    counts = ContactChange.objects.filter(operation_id=run.operation_id).values("action")
+    found = {row["action"]: row["n"] for row in counts.annotate(n=Count("pk"))}
+    return {"create": found.get("create", 0), "update": found.get("update", 0)}
 
 
 def undo_conflicts(run: ImportRun) -> list:

@@ -97,6 +97,7 @@ def detail(request: WorkspaceRequest, run_id: int) -> HttpResponse:
         "run": run, "page": page, "shown": shown, "filters": OUTCOME_FILTERS,
         "form": CommitForm(initial={"strategy": run.strategy}),
         "conflicts": runs.undo_conflicts(run),
+        "written": runs.written_counts(run),
     }  # fmt: skip
     return render(request, "transfers/detail.html", context)
 

@@ -123,13 +123,19 @@ def test_a_shared_phone_is_a_candidate_not_a_match(
     assert any(w.code == "phone_candidate" for w in item.warnings)
 
 
-def test_the_same_email_twice_in_one_file_is_one_contact(viewer: Membership) -> None:
+@pytest.mark.parametrize("strategy", ["skip", "merge"])
+def test_the_same_email_twice_in_one_file_is_one_contact_losing_nothing(
+    viewer: Membership, strategy: str
+) -> None:
     data = google_csv(
         "Ana,,Lima,,,ana@example.com,,,", "Ana,,Lima,Acme,,ANA@example.com,Mobile,2015550123,"
     )
-    skipped = dry_run(viewer, data, ImportOptions(strategy="skip")).document(True)
-    assert [i["outcome"] for i in skipped["items"]] == ["create", "skip"]
-    run = commit(viewer, data, strategy="merge")
+    items = dry_run(viewer, data, ImportOptions(strategy=strategy)).document(True)["items"]
+    assert [(i["outcome"], i["match"]) for i in items] == [("create", None), ("update", None)]
+    assert items[1]["warnings"][0]["message"] == (
+        "same email as row 1 of this file; folded into that row"
+    )
+    run = commit(viewer, data, strategy=strategy)
     assert run.summary == {"create": 1, "update": 1, "skip": 0, "error": 0}
     contact = Contact.objects.get()
     assert contact.organization == "Acme" and contact.phones[0]["e164"] == "+12015550123"
