@@ -23,22 +23,20 @@ LOST_AFTER = timedelta(minutes=15)
 def recover_interrupted_work() -> int:
     """Enqueue again every task of work left in progress. Returns how many."""
     from calkeep.cleanup.jobs import interrupted_jobs
-    from calkeep.cleanup.rule_tasks import run_cleanup_task
     from calkeep.transfers.runs import interrupted_runs
 
     requeued = 0
-    for task, run_id in interrupted_runs():
-        requeued += _requeue(task, run_id)
-    for job_id in interrupted_jobs():
-        requeued += _requeue(run_cleanup_task, job_id)
+    for task, args in [*interrupted_runs(), *interrupted_jobs()]:
+        requeued += _requeue(task, args)
     if requeued:
         logger.info("Re-queued %d interrupted task(s)", requeued)
     return requeued
 
 
-def _requeue(task: object, object_id: int) -> int:
+def _requeue(task: object, args: list[object]) -> int:
     module_path = task.module_path  # type: ignore[attr-defined]
-    live = DBTaskResult.objects.filter(task_path=module_path, args_kwargs__args=[object_id])
+    # Tasks are told apart by their first argument, the id of the row they work on.
+    live = DBTaskResult.objects.filter(task_path=module_path, args_kwargs__args__0=args[0])
     lost = live.filter(status=TaskResultStatus.RUNNING, started_at__lt=timezone.now() - LOST_AFTER)
     lost.update(
         status=TaskResultStatus.FAILED, finished_at=timezone.now(),
@@ -47,5 +45,5 @@ def _requeue(task: object, object_id: int) -> int:
     )  # fmt: skip
     if live.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).exists():
         return 0
-    task.enqueue(object_id)  # type: ignore[attr-defined]
+    task.enqueue(*args)  # type: ignore[attr-defined]
     return 1

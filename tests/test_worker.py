@@ -62,3 +62,20 @@ def test_a_recently_started_task_is_left_to_its_worker(
     commit_import_task.enqueue(run.pk)
     DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
     assert recover_interrupted_work() == 0
+
+
+def test_a_cleanup_revert_left_pending_is_queued_again(
+    transactional_db: Any, admin: User, workspace: Workspace, make_contact: Any, run_worker: Any
+) -> None:
+    from calkeep.cleanup import jobs
+
+    make_contact(owner=admin, notes="Call back.\n\nCall back.")
+    viewer = Membership.objects.get(user=admin, workspace=workspace)
+    job = jobs.apply_now(viewer, ["dedupe_note_paragraphs"])
+    assert job.changed == 1
+    assert jobs.request_revert(job, admin, enqueue=False)  # as if the enqueue was lost
+    assert recover_interrupted_work() == 1
+    run_worker()
+    job.refresh_from_db()
+    assert job.revert_finished_at is not None
+    assert Contact.objects.get().notes == "Call back.\n\nCall back."

@@ -388,11 +388,18 @@ def job_conflicts(job: CleanupJob) -> list[Conflict]:
     return found
 
 
-def interrupted_jobs() -> list[int]:
-    """Jobs a worker should be running (queued or running): calkeep/worker.py re-queues
-    those whose task is gone."""
-    return list(
-        CleanupJob.objects.filter(status__in=[Status.QUEUED, Status.RUNNING]).values_list(
-            "pk", flat=True
-        )
+def interrupted_jobs() -> list[tuple[object, list[object]]]:
+    """(task, its arguments) for jobs a worker should be running or reverting:
+    calkeep/worker.py re-queues those whose task is gone."""
+    from calkeep.cleanup.rule_tasks import revert_cleanup_task, run_cleanup_task
+
+    running = CleanupJob.objects.filter(status__in=[Status.QUEUED, Status.RUNNING])
+    reverting = CleanupJob.objects.filter(
+        revert_requested_at__isnull=False, revert_finished_at__isnull=True
     )
+    found: list[tuple[object, list[object]]] = [
+        (run_cleanup_task, [pk]) for pk in running.values_list("pk", flat=True)
+    ]
+    for pk, actor_id in reverting.values_list("pk", "created_by_id"):
+        found.append((revert_cleanup_task, [pk, actor_id]))
+    return found

@@ -6,6 +6,7 @@ The page, the tasks and `calkeep import` call these functions."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -39,6 +40,7 @@ from calkeep.transfers.models import ImportRun, SavedMapping
 from calkeep.transfers.planning import ImportPlan
 
 Status = ImportRun.Status
+logger = logging.getLogger(__name__)
 # Files up to this size are analysed while the upload request waits (well under a second);
 # bigger ones in the worker, so a 10 MB file never holds a request open.
 INLINE_ANALYSIS_BYTES = 512 * 1024
@@ -157,10 +159,14 @@ def analyze_run(run_id: int) -> None:
         return
     try:
         plan = _plan(run, run.strategy, phase=lambda text: _set_phase(run.pk, text))
+        _store_preview(run, plan, status=Status.PREVIEWED)
     except UnreadableFile as error:
         _fail(run.pk, error.message)
-        return
-    _store_preview(run, plan, status=Status.PREVIEWED)
+    except Exception as error:
+        # Inline (small files) this runs in the upload request, in the worker otherwise:
+        # either way the run says what happened instead of staying "Reading the file".
+        logger.exception("Analysis of import %s failed", run_id)
+        _fail(run.pk, f"The file could not be analysed ({type(error).__name__}: {error}).")
 
 
 def replan(run: ImportRun, strategy: str) -> None:
@@ -307,7 +313,8 @@ def request_undo(run: ImportRun) -> bool:
         locked.status = Status.UNDOING
         locked.undo_requested_at = timezone.now()
         locked.phase = "Undoing the import"
-        locked.save(update_fields=["status", "undo_requested_at", "phase"])
+        locked.error_message = ""
+        locked.save(update_fields=["status", "undo_requested_at", "phase", "error_message"])
         transaction.on_commit(lambda: undo_import_task.enqueue(locked.pk))
     return True
 
@@ -320,15 +327,23 @@ def _locked_runs() -> QuerySet[ImportRun]:
 def undo_run(run_id: int, actor: AbstractBaseUser | None = None) -> RevertOutcome | None:
     """Revert every change of the import. Contacts edited since are left alone and listed
     as conflicts; the run counts as undone when none is left waiting for a decision."""
-    with transaction.atomic():
-        run = _locked_runs().get(pk=run_id)
-        if run.status != Status.UNDOING or run.operation is None:
-            return None
-        outcome = revert_changes(
-            run.workspace, pending_changes(run.operation), actor or run.created_by,
-            label=f"Undo of the import of {run.filename}",
+    try:
+        with transaction.atomic():
+            run = _locked_runs().get(pk=run_id)
+            if run.status != Status.UNDOING or run.operation is None:
+                return None
+            outcome = revert_changes(
+                run.workspace, pending_changes(run.operation), actor or run.created_by,
+                label=f"Undo of the import of {run.filename}",
+            )  # fmt: skip
+            _finish_undo(run)
+    except Exception as error:
+        ImportRun.objects.filter(pk=run_id, status=Status.UNDOING).update(
+            status=Status.COMMITTED, phase="",
+            error_message=f"The undo failed and changed nothing ({type(error).__name__}: "
+            f"{error}). Try again.",
         )  # fmt: skip
-        _finish_undo(run)
+        raise
     return outcome
 
 
@@ -376,8 +391,8 @@ def resolve_conflict(
 
 
 # -- recovery ---------------------------------------------------------------------------------
-def interrupted_runs() -> list[tuple[object, int]]:
-    """(task, run id) for every run a worker should be working on (see calkeep/worker.py)."""
+def interrupted_runs() -> list[tuple[object, list[object]]]:
+    """(task, its arguments) for every run a worker should be working on (calkeep/worker.py)."""
     from calkeep.transfers.tasks import analyze_import_task, commit_import_task, undo_import_task
 
     tasks = {
@@ -385,4 +400,4 @@ def interrupted_runs() -> list[tuple[object, int]]:
         Status.RUNNING: commit_import_task, Status.UNDOING: undo_import_task,
     }  # fmt: skip
     in_progress = ImportRun.objects.filter(status__in=list(tasks)).values_list("pk", "status")
-    return [(tasks[Status(status)], run_id) for run_id, status in in_progress]
+    return [(tasks[Status(status)], [run_id]) for run_id, status in in_progress]

@@ -274,3 +274,36 @@ def test_undo_asks_before_deleting_a_contact_that_gained_bookings_or_tasks(
     assert run.status == Status.UNDONE
     assert Booking.objects.get(pk=booking.pk).contact_id == bo.pk
     assert FollowUpTask.objects.get().contact_id == bo.pk
+
+
+def test_an_analysis_that_crashes_ends_the_run_with_a_message_not_a_500(
+    admin_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(runs, "dry_run", crash)
+    response = upload(admin_client, VCARDS, name="people.vcf")
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and run.status == Status.FAILED
+    assert "could not be analysed (RuntimeError: disk on fire)" in run.error_message
+    assert "disk on fire" in admin_client.get(url("detail", run)).content.decode()
+
+
+def test_an_undo_that_crashes_leaves_the_import_in_place_and_says_so(
+    transactional_db: Any, admin_client: Client, run_worker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = committed(admin_client, run_worker)
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(runs, "revert_changes", crash)
+    admin_client.post(url("undo", run))
+    run_worker()
+    run.refresh_from_db()
+    assert run.status == Status.COMMITTED and Contact.objects.count() == 2
+    assert (
+        "The undo failed and changed nothing"
+        in admin_client.get(url("detail", run)).content.decode()
+    )
