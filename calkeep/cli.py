@@ -7,7 +7,6 @@ import argparse
 import json
 import os
 import signal
-import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -125,10 +124,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from waitress import serve  # type: ignore[import-untyped,unused-ignore]
 
     from calkeep.accounts.actions import DEMO_PASSWORD, DEMO_USERNAME
+    from calkeep.supervisor import WorkerSupervisor
     from calkeep.wsgi import application
 
     cmd_init(args)
-    worker = subprocess.Popen([sys.executable, "-m", "calkeep.cli", "worker"])
+    worker = WorkerSupervisor()
+    worker.start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     url = (
         f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}/"
@@ -140,11 +141,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        worker.stop()
     return EXIT_OK
 
 
