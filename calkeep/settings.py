@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "calkeep.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "calkeep.urls"
@@ -106,7 +107,9 @@ def _database() -> dict[str, Any]:
             # write lock at BEGIN so two writers queue instead of failing mid-transaction.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Waits for a writer (a 10 MB import commits in seconds) before giving up with
+            # a "busy" page (calkeep/middleware.py).
+            "timeout": 30,
         },
     }
 
