@@ -6,7 +6,6 @@ for anything else they may not see."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -23,8 +22,9 @@ from calkeep.cleanup.engine import changed_only
 from calkeep.cleanup.models import CleanupJob
 from calkeep.cleanup.preview import Example, preview_page, preview_rules
 from calkeep.cleanup.rules import RULES, UnknownRule, rules_named
+from calkeep.contacts.display import field_label, value_text
 from calkeep.contacts.models import Contact, ContactChange
-from calkeep.formats.draft import derive_display_name
+from calkeep.formats.draft import shown_name
 
 PREVIEW_PAGE = 50
 RECORDS_PAGE = 50
@@ -227,7 +227,7 @@ def _example_rows(example: Example) -> dict[str, Any]:
     return {
         "contact_id": example.contact_id, "name": example.name or f"Contact {example.contact_id}",
         "fields": [
-            (name, show(name, example.before.get(name)), show(name, value))
+            (field_label(name), show(name, example.before.get(name)), show(name, value))
             for name, value in example.after.items()
         ],
     }  # fmt: skip
@@ -238,7 +238,9 @@ def _record(change: ContactChange) -> dict[str, Any]:
     name = shown_name(change.before or {}) or shown_name(change.after or {})
     return {
         "change": change, "name": name or f"Contact {change.contact_ref}",
-        "fields": [(f, show(f, before.get(f)), show(f, v)) for f, v in after.items()],
+        "fields": [
+            (field_label(f), show(f, before.get(f)), show(f, v)) for f, v in after.items()
+        ],
     }  # fmt: skip
 
 
@@ -246,41 +248,12 @@ def _conflict(conflict: Any) -> dict[str, Any]:
     return {
         "conflict": conflict,
         "fields": [
-            (d.field, show(d.field, d.recorded), show(d.field, d.current))
+            (field_label(d.field), show(d.field, d.recorded), show(d.field, d.current))
             for d in conflict.differences
         ],
     }
 
 
-def shown_name(values: dict[str, Any]) -> str:
-    """The name a contact shows, from recorded values (display name, else derived)."""
-    emails = [str(e.get("value", "")) for e in values.get("emails") or [] if isinstance(e, dict)]
-    return str(values.get("display_name") or "") or derive_display_name(
-        str(values.get("given_name") or ""),
-        str(values.get("family_name") or ""),
-        str(values.get("organization") or ""),
-        emails,
-    )
-
-
 def show(field: str, value: Any) -> str:
-    """A field's value as a person reads it in a before/after table."""
-    if value in (None, "", []):
-        return ""
-    if field == "phones" and isinstance(value, list):
-        return "\n".join(_phone_text(p) for p in value)
-    if isinstance(value, list):
-        return "\n".join(
-            v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in value
-        )
-    return str(value)
-
-
-def _phone_text(phone: Any) -> str:
-    if not isinstance(phone, dict):
-        return str(phone)
-    text = str(phone.get("raw") or "")
-    if phone.get("extension"):
-        text += f" ext. {phone['extension']}"
-    label = phone.get("label") or "no label"
-    return f"{text} ({label})"
+    """A field's value as a person reads it in a before/after table: one entry a line."""
+    return value_text(value, separator="\n")

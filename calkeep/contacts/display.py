@@ -159,3 +159,40 @@ def same_value(a: Any, b: Any) -> bool:
 
 def _comparable(value: Any) -> Any:
     return value if isinstance(value, list) else (value or "")
+
+
+_ENTRY_LABELS = {"emails": "Email", "phones": "Phone", "addresses": "Address", "urls": "Website"}
+_OTHER_LABELS = {"links": "Linked records", "": "Row"}
+
+
+def field_label(field: str) -> str:
+    """`phones[1]` -> `Phone 2`, `given_name` -> `Given name`: a field path for people."""
+    name, _, index = field.partition("[")
+    if index and name in _ENTRY_LABELS and index.rstrip("]").isdigit():
+        return f"{_ENTRY_LABELS[name]} {int(index.rstrip(']')) + 1}"
+    return (
+        FIELD_LABELS.get(field) or _OTHER_LABELS.get(field) or field.replace("_", " ").capitalize()
+    )
+
+
+def value_text(value: Any, separator: str = "; ") -> str:
+    """A contact field's value as text: lists of emails, phones, addresses, urls and tags
+    read as a person would write them, not as data."""
+    if value in (None, "", []):
+        return ""
+    if isinstance(value, list):
+        return separator.join(_entry_text(entry) for entry in value)
+    return str(value)
+
+
+def _entry_text(entry: Any) -> str:
+    if not isinstance(entry, dict):
+        return str(entry)
+    label = f" ({entry['label']})" if entry.get("label") else ""
+    if "raw" in entry:
+        extension = f" ext. {entry['extension']}" if entry.get("extension") else ""
+        return f"{entry.get('raw', '')}{extension}{label}"
+    if "value" in entry:
+        return f"{entry['value']}{label}"
+    parts = ("street", "extended", "city", "region", "postcode", "country")
+    return ", ".join(str(entry[p]) for p in parts if entry.get(p))

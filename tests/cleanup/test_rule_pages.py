@@ -56,7 +56,7 @@ def test_the_preview_shows_only_the_changed_fields_before_and_after(
     html = page(admin_client, url("preview", rule="split_name_company"))
     assert f'data-contact="{made["split_name_company"].pk}"' in html
     assert "Dana Whitfield (Globex Corp)" in html and "Globex Corp" in html
-    assert "<td>organization</td>" in html and "<td>notes</td>" not in html
+    assert "<td>Organization</td>" in html and "<td>Notes</td>" not in html
     html = page(admin_client, url("preview", rule="dedupe_phone_variants"))
     assert "1-201-555-0188 (mobile)" in html  # phones shown as a person reads them
 
@@ -120,7 +120,7 @@ def test_one_record_is_reverted_from_the_list_and_a_conflict_asks(
     html = page(admin_client, url("job", job_id=job.pk))
     assert "1 contact changed since the run" in html and "Revert anyway" in html
     difference = '<span class="before">(empty)</span> → <span class="after">CFO</span>'
-    assert f"<strong>title</strong>: {difference}" in html
+    assert f"<strong>Job title</strong>: {difference}" in html
     admin_client.post(
         url("resolve", job_id=job.pk, change_id=dana_change.pk), {"decision": "revert"}
     )

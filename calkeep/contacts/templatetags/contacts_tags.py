@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from calkeep.contacts.display import format_birthday, format_phone
+from calkeep.contacts.display import field_label, format_birthday, format_phone, value_text
 
 register = template.Library()
 
@@ -21,3 +21,13 @@ def phone_display(phone: dict[str, Any] | None, region: str) -> str:
 @register.filter
 def birthday_display(value: str) -> str:
     return format_birthday(value)
+
+
+@register.filter(name="field_label")
+def field_label_filter(field: str) -> str:
+    return field_label(field)
+
+
+@register.filter(name="value_text")
+def value_text_filter(value: Any) -> str:
+    return value_text(value)

@@ -1,0 +1,28 @@
+"""Field paths and values as the pages show them to people."""
+
+from __future__ import annotations
+
+from calkeep.contacts.display import field_label, value_text
+
+
+def test_field_paths_read_as_words() -> None:
+    assert field_label("phones[1]") == "Phone 2"
+    assert field_label("emails[0]") == "Email 1"
+    assert field_label("given_name") == "Given name"
+    assert field_label("links") == "Linked records"
+    assert field_label("some_new_field") == "Some new field"
+
+
+def test_list_values_read_as_text_not_data() -> None:
+    phones = [
+        {"raw": "(201) 555-0123", "e164": "+12015550123", "label": "mobile", "extension": "7"}
+    ]
+    assert value_text(phones) == "(201) 555-0123 ext. 7 (mobile)"
+    emails = [
+        {"value": "a@example.com", "label": "", "primary": True},
+        {"value": "b@x.example", "label": "home"},
+    ]
+    assert value_text(emails) == "a@example.com; b@x.example (home)"
+    address = [{"label": "work", "street": "1 Main St", "city": "Lisbon", "country": "PT"}]
+    assert value_text(address, separator="\n") == "1 Main St, Lisbon, PT"
+    assert value_text(["vip", "golf"]) == "vip; golf" and value_text([]) == ""
