@@ -28,7 +28,7 @@ from calkeep.contacts.actions import VersionConflict
 from calkeep.contacts.display import FIELD_LABELS
 from calkeep.contacts.links import links_of
 from calkeep.contacts.merging import SCALAR_FIELDS
-from calkeep.contacts.models import Contact, Operation
+from calkeep.contacts.models import Contact, ContactChange, Operation
 from calkeep.formats.draft import LIST_FIELDS
 
 GROUPS_PAGE = 25
@@ -66,11 +66,20 @@ def duplicate_list(request: WorkspaceRequest) -> HttpResponse:
 
 
 def _group_contacts(request: WorkspaceRequest, ids_text: str) -> list[Contact]:
+    """The group's contacts in this workspace. An id that is neither here nor a contact this
+    workspace deleted (merged away, say) answers 404, as any id of another workspace must."""
     try:
-        ids = sorted({int(part) for part in ids_text.split("-")})
+        ids = sorted({int(part) for part in ids_text.split("-")})[:50]
     except ValueError:
         raise Http404("No such group") from None
-    found = list(Contact.objects.filter(workspace=request.workspace, pk__in=ids[:50]))
+    found = list(Contact.objects.filter(workspace=request.workspace, pk__in=ids))
+    missing = set(ids) - {c.pk for c in found}
+    deleted_here = ContactChange.objects.filter(
+        operation__workspace=request.workspace, action=ContactChange.Action.DELETE,
+        contact_ref__in=missing,
+    ).values_list("contact_ref", flat=True)  # fmt: skip
+    if missing - set(deleted_here):
+        raise Http404("No such group")
     return in_merge_order(found)
 
 

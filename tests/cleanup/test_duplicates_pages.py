@@ -149,11 +149,13 @@ def test_unmerge_page_asks_when_the_survivor_was_edited(
 
 
 def test_a_merged_group_link_goes_back_to_the_list(
-    admin_client: Client, pair: tuple[Contact, Contact]
+    admin_client: Client, admin: User, pair: tuple[Contact, Contact]
 ) -> None:
+    from calkeep.cleanup.merging import merge_contacts
+
     older, newer = pair
     ids = slug(older, newer)
-    newer.delete()
+    merge_contacts(older.workspace, [older.pk, newer.pk], admin)
     response = admin_client.get(url("group", ids=ids))
     assert response.status_code == 302 and response["Location"] == url("list")
     assert admin_client.get(url("group", ids="1-x")).status_code == 404
@@ -209,3 +211,13 @@ def test_cli_prints_the_contract(
 def test_cli_unknown_workspace(capsys: pytest.CaptureFixture[str], db: Any) -> None:
     assert cli.main(["duplicates", "--workspace", "nope", "--json"]) == 2
     assert json.loads(capsys.readouterr().out)["error"]["code"] == "not_found"
+
+
+def test_a_group_with_another_workspaces_contact_answers_404(
+    admin_client: Client, pair: tuple[Contact, Contact], make_contact: Any,
+    other_workspace: Workspace,
+) -> None:  # fmt: skip
+    older, _ = pair
+    foreign = make_contact(ws=other_workspace, given_name="Olga")
+    assert admin_client.get(url("group", ids=f"{older.pk}-{foreign.pk}")).status_code == 404
+    assert admin_client.get(url("group", ids=f"{older.pk}-999999")).status_code == 404
