@@ -4,6 +4,7 @@ for numbers we could not read, and the wording of an edit conflict."""
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -96,21 +97,25 @@ def format_birthday(value: str) -> str:
     return text if value.startswith("--") else f"{text} {value[:4]}"
 
 
-def is_web_link(url: str) -> bool:
-    """Only http(s) addresses become links; anything else (say `javascript:`) stays text."""
-    return url.lower().startswith(("http://", "https://"))
+_BARE_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#]\S*)?$", re.IGNORECASE)
+
+
+def web_href(url: str) -> str | None:
+    """Where a website link points: http(s) addresses as they are, a bare `www.x.com` over
+    https; anything else (say `javascript:`) is no link at all."""
+    if url.lower().startswith(("http://", "https://")):
+        return url
+    if _BARE_DOMAIN.match(url.strip()):
+        return f"https://{url.strip()}"
+    return None
 
 
 def describe_value(field: str, value: Any) -> str:
     """One line of plain text for a field's stored value, as shown in a conflict message."""
-    if field == "emails":
-        return "; ".join(_describe_email(e) for e in value) or "(none)"
-    if field == "phones":
-        return "; ".join(_describe_phone(p) for p in value) or "(none)"
-    if field == "addresses":
-        return "; ".join(_describe_address(a) for a in value) or "(none)"
+    if field in ("emails", "phones", "addresses"):
+        return value_text(value) or "(none)"
     if field in ("tags", "urls"):
-        return ", ".join(str(v) for v in value) or "(none)"
+        return value_text(value, separator=", ") or "(none)"
     return str(value or "") or "(empty)"
 
 
@@ -188,11 +193,8 @@ def value_text(value: Any, separator: str = "; ") -> str:
 def _entry_text(entry: Any) -> str:
     if not isinstance(entry, dict):
         return str(entry)
-    label = f" ({entry['label']})" if entry.get("label") else ""
     if "raw" in entry:
-        extension = f" ext. {entry['extension']}" if entry.get("extension") else ""
-        return f"{entry.get('raw', '')}{extension}{label}"
+        return _describe_phone(entry)
     if "value" in entry:
-        return f"{entry['value']}{label}"
-    parts = ("street", "extended", "city", "region", "postcode", "country")
-    return ", ".join(str(entry[p]) for p in parts if entry.get(p))
+        return _describe_email(entry)
+    return _describe_address(entry)

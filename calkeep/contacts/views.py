@@ -17,7 +17,7 @@ from calkeep.bookings.actions import add_task, complete_task
 from calkeep.bookings.models import FollowUpTask
 from calkeep.contacts import actions
 from calkeep.contacts.access import get_contact_for_user
-from calkeep.contacts.display import FieldChange, is_web_link, phone_rows
+from calkeep.contacts.display import FieldChange, phone_rows, web_href
 from calkeep.contacts.forms import ROW_KINDS, ContactEditor, TaskForm, phone_region
 from calkeep.contacts.models import Contact, Source
 from calkeep.contacts.search import order_by_name, tag_choices
@@ -65,7 +65,7 @@ def _render_detail(
     context = {
         "contact": contact,
         "phones": phone_rows(contact.phones, region),
-        "urls": [(url, is_web_link(url)) for url in contact.urls],
+        "urls": [(url, web_href(url)) for url in contact.urls],
         "bookings": contact.bookings.select_related("host").order_by("-starts_at"),
         "tasks": contact.tasks.open_first(),
         "task_form": task_form,

@@ -22,7 +22,16 @@ def test_list_values_read_as_text_not_data() -> None:
         {"value": "a@example.com", "label": "", "primary": True},
         {"value": "b@x.example", "label": "home"},
     ]
-    assert value_text(emails) == "a@example.com; b@x.example (home)"
+    assert value_text(emails) == "a@example.com (primary); b@x.example (home)"
     address = [{"label": "work", "street": "1 Main St", "city": "Lisbon", "country": "PT"}]
-    assert value_text(address, separator="\n") == "1 Main St, Lisbon, PT"
+    assert value_text(address, separator="\n") == "1 Main St, Lisbon, PT (work)"
     assert value_text(["vip", "golf"]) == "vip; golf" and value_text([]) == ""
+
+
+def test_websites_link_over_http_or_to_a_bare_domain_never_to_a_script() -> None:
+    from calkeep.contacts.display import web_href
+
+    assert web_href("https://acme.example/about") == "https://acme.example/about"
+    assert web_href("www.muster.de") == "https://www.muster.de"
+    assert web_href("javascript:alert(1)") is None
+    assert web_href("not a site") is None
