@@ -16,7 +16,8 @@ Column order (stable; N counts from 1, numbered groups are sized to the data, se
   Website N - Value                                                  (for N in 1..urls)
 
 Values:
-- `Name` is the stored display name (blank when the contact derives it from its names).
+- `Name` is the name the contact shows: its display name, else the one derived from its
+  names (an import stores a Name equal to the derived one as derived again).
 - `Birthday` is `YYYY-MM-DD`, or `--MM-DD` without a year (Google's own spelling).
 - `Labels` holds the tags separated by ` ::: `; a tag that starts with `*` is written
   `* *tag`, since Google's readers take a leading `* ` for a system-group mark.

@@ -95,8 +95,8 @@ def _vcard_chunks(membership: Membership, version: str) -> Iterator[bytes]:
 
 
 def contact_values(contacts: QuerySet[Contact]) -> Iterator[dict[str, Any]]:
-    """Each contact in the import contract's shape (the stored display name, which is blank
-    when it is derived: an import of the file then stores it blank again)."""
+    """Each contact in the import contract's shape, with its stored display name (blank when
+    derived; the writers show the derived one, and an import stores it as derived again)."""
     for values in contacts.values(*CONTACT_FIELDS).iterator(chunk_size=FETCH_CHUNK):
         values["birthday"] = values["birthday"] or None
         yield values

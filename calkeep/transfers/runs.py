@@ -171,9 +171,11 @@ def analyze_run(run_id: int) -> None:
 
 def replan(run: ImportRun, strategy: str) -> None:
     """The dry run again with another strategy (or against the workspace as it is now)."""
-    if run.status not in (Status.PREVIEWED, Status.FAILED) or run.preview_gz is None:
-        return
-    ImportRun.objects.filter(pk=run.pk).update(status=Status.ANALYZING, strategy=strategy)
+    waiting = ImportRun.objects.filter(
+        pk=run.pk, status__in=[Status.PREVIEWED, Status.FAILED], preview_gz__isnull=False
+    )
+    if not waiting.update(status=Status.ANALYZING, strategy=strategy):
+        return  # queued, imported or analysing meanwhile: nothing to plan again
     run.refresh_from_db()
     start_analysis(run)
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from calkeep.accounts.access import WorkspaceRequest, workspace_view
 from calkeep.contacts.models import ContactChange
+from calkeep.formats.csv_export import neutralize
 from calkeep.formats.draft import UnreadableFile
 from calkeep.transfers import runs
 from calkeep.transfers.actions import ImportOptions
@@ -174,10 +175,12 @@ def problems_csv(request: WorkspaceRequest, run_id: int) -> HttpResponse:
     for item in run.preview_items():
         for severity in ("errors", "warnings"):
             for problem in item[severity]:
-                writer.writerow([
+                cells = [
                     item["row"], item.get("line", ""), item["outcome"], severity[:-1],
                     problem["field"], problem["message"],
-                ])  # fmt: skip
+                ]  # fmt: skip
+                # A message quotes the file's text: keep spreadsheets from running it.
+                writer.writerow([neutralize(str(cell)) for cell in cells])
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-problems.csv"'
     return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -124,3 +126,18 @@ def test_problems_download_as_csv(admin_client: Client) -> None:
     assert response["Content-Type"].startswith("text/csv")
     assert text.splitlines()[0] == "row,line,outcome,severity,field,message"
     assert "2," in text and "phones[0]" in text
+
+
+def test_the_problems_csv_keeps_formulas_from_running(admin_client: Client) -> None:
+    upload(
+        admin_client, b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:X\r\nTEL:=HYPERLINK(1)\r\nEND:VCARD\r\n"
+    )
+    run = ImportRun.objects.get()
+    response = admin_client.get(
+        reverse("transfers:problems_csv", kwargs={"ws": "acme", "run_id": run.pk})
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    message = rows[1][-1]
+    # The message quotes the cell ('=HYPERLINK(1)' ...): a spreadsheet reading past the
+    # quote would see a formula, so one more apostrophe guards it.
+    assert message == "''=HYPERLINK(1)' is not a phone number"
