@@ -7,21 +7,34 @@ per field per row); these do the same writes in a few µs a row.
 
 Values go through the same adaptation Django uses (JSON as the backend stores it, datetimes
 as the backend expects them); text and integers are passed as they are, so callers give
-exactly the values the columns hold (no None for a text column, no auto_now to fill in)."""
+exactly the values the columns hold (no None for a text column, no auto_now to fill in).
+A JSON column named in `encoded` takes its values already as JSON text (`json_text`), so a
+caller that needs the same text twice (a contact's lists in its row and in its change
+record) encodes it once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import json
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 _Row = Sequence[Any]
 
+# `json.dumps(value)`: the text Django stores for a JSONField without an encoder on SQLite
+# (`adapt_json_value`), and what PostgreSQL's jsonb reads from it in a COPY.
+json_text: Callable[[Any], str] = json.JSONEncoder().encode
 
-def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Iterable[_Row]) -> None:
+
+def insert_rows(
+    model: type[models.Model],
+    attnames: Sequence[str],
+    rows: Iterable[_Row],
+    encoded: Collection[str] = (),
+) -> None:
     """INSERT each row (values in the order of `attnames`)."""
-    prepared = _prepared(model, attnames, rows)
+    prepared = _prepared(model, attnames, rows, encoded=encoded)
     if connection.vendor == "postgresql":
         _copy(model, attnames, prepared)
     else:
@@ -30,20 +43,24 @@ def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Iterab
 
 
 def insert_rows_returning_ids(
-    model: type[models.Model], attnames: Sequence[str], rows: Sequence[_Row]
+    model: type[models.Model],
+    attnames: Sequence[str],
+    rows: Sequence[_Row],
+    encoded: Collection[str] = (),
 ) -> list[int]:
     """INSERT each row and give the new primary keys, in the order of the rows."""
     if connection.vendor == "postgresql":
         ids = _next_ids(model, len(rows))
         with_ids = ((pk, *row) for pk, row in zip(ids, rows, strict=True))
-        _copy(model, [model._meta.pk.attname, *attnames], _prepared(model, attnames, with_ids, 1))
+        prepared = _prepared(model, attnames, with_ids, 1, encoded)
+        _copy(model, [model._meta.pk.attname, *attnames], prepared)
         return ids
     connection.ensure_connection()
     sql = _insert_sql(model, attnames).replace("%s", "?")
     raw = connection.connection.cursor()
     try:
         ids = []
-        for values in _prepared(model, attnames, rows):
+        for values in _prepared(model, attnames, rows, encoded=encoded):
             raw.execute(sql, values)
             ids.append(raw.lastrowid)
         return ids
@@ -84,10 +101,21 @@ def _field(model: type[models.Model], attname: str) -> models.Field[Any, Any]:
 
 
 def _prepared(
-    model: type[models.Model], attnames: Sequence[str], rows: Iterable[_Row], skip: int = 0
+    model: type[models.Model],
+    attnames: Sequence[str],
+    rows: Iterable[_Row],
+    skip: int = 0,
+    encoded: Collection[str] = (),
 ) -> Iterable[_Row]:
-    """Rows with each value adapted for the database. The first `skip` values (ids) pass."""
-    adapters = [(i + skip, _adapter(_field(model, a))) for i, a in enumerate(attnames)]
+    """Rows with each value adapted for the database. The first `skip` values (ids) pass,
+    and so do the columns in `encoded` (JSON text already)."""
+    for name in encoded:
+        field = _field(model, name)
+        if not isinstance(field, models.JSONField) or field.encoder is not None:
+            raise ValueError(f"{name!r} is not a JSON column without an encoder")
+    adapters = [
+        (i + skip, _adapter(_field(model, a))) for i, a in enumerate(attnames) if a not in encoded
+    ]
     adapted = [(index, function) for index, function in adapters if function is not None]
     if not adapted:
         return rows

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from calkeep.accounts.models import Workspace
-from calkeep.contacts.actions import bulk_update_contacts, restore_contact
-from calkeep.contacts.bulk import insert_rows
+from calkeep.contacts.actions import NewContacts, bulk_update_contacts, restore_contact
+from calkeep.contacts.bulk import insert_rows, json_text
 from calkeep.contacts.links import describe_links, links_of, restore_merged_links
 from calkeep.contacts.models import EDITABLE_FIELDS, Contact, ContactChange, Operation
 
@@ -65,25 +65,32 @@ _RECORD_COLUMNS = (
 
 def write_change_records(
     operation: Operation,
-    created: Iterable[Contact],
+    created: Iterable[Contact] | NewContacts,
     updated: Iterable[tuple[Contact, dict[str, Any]]],
 ) -> None:
     """What `created_record` and `updated_record` would hold for each contact, written
-    straight away in bulk: an import makes tens of thousands (contacts/bulk.py)."""
+    straight away in bulk: an import makes tens of thousands (contacts/bulk.py). Contacts
+    from `insert_contacts` bring their `after` as JSON text already."""
     now = timezone.now()
+    if isinstance(created, NewContacts):
+        creates: Iterable[tuple[int, str, int]] = zip(
+            created.ids, created.after_texts, itertools.repeat(1)
+        )
+    else:
+        creates = ((c.pk, json_text(c.editable_values()), c.version) for c in created)
     rows = itertools.chain(
         (
-            (operation.pk, c.pk, c.pk, Action.CREATE, None, c.editable_values(), c.version,
-             now, "", None)
-            for c in created
+            (operation.pk, pk, pk, Action.CREATE, None, after, version, now, "", None)
+            for pk, after, version in creates
         ),
         (
-            (operation.pk, c.pk, c.pk, Action.UPDATE, before, c.editable_values(), c.version,
-             now, "", None)
+            (operation.pk, c.pk, c.pk, Action.UPDATE,
+             None if before is None else json_text(before), json_text(c.editable_values()),
+             c.version, now, "", None)
             for c, before in updated
         ),
     )  # fmt: skip
-    insert_rows(ContactChange, _RECORD_COLUMNS, rows)
+    insert_rows(ContactChange, _RECORD_COLUMNS, rows, encoded=("before", "after"))
 
 
 @dataclass

@@ -6,6 +6,7 @@ copied into ContactKey rows, indexed per workspace, by `Contact.refresh_derived`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,40 @@ def _fold(text: str) -> str:
     if text.isascii():
         return " ".join(text.lower().split())
     return fold_for_search(text)
+
+
+def search_text_of(values: Mapping[str, Any]) -> str:
+    """The derived search text of a contact's editable values (every field present):
+    folded names, emails and organization, and the digit strings of each number."""
+    parts = [
+        values["display_name"], values["given_name"], values["middle_name"],
+        values["family_name"], values["organization"], values["department"], values["title"],
+    ]  # fmt: skip
+    parts += [str(e.get("value", "")) for e in values["emails"]]
+    words = _fold(" ".join(p for p in parts if p))
+    digits = " ".join(
+        v for p in values["phones"] for v in phone_digits_variants(p.get("raw", ""), p.get("e164"))
+    )
+    return f"{words} {digits}".strip()
+
+
+def key_values_of(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(kind, value) of each ContactKey row a contact with these editable values should
+    have, sorted."""
+    from calkeep.formats.emails import normalize_email
+
+    keys: set[tuple[str, str]] = set()
+    for email in values["emails"]:
+        normalized = normalize_email(str(email.get("value", "")))
+        if normalized:
+            keys.add((ContactKey.EMAIL, normalized[:320]))
+    for phone in values["phones"]:
+        if phone.get("e164"):
+            keys.add((ContactKey.PHONE, str(phone["e164"])))
+    for tag in values["tags"]:
+        if str(tag).strip():
+            keys.add((ContactKey.TAG, str(tag).strip().casefold()[:320]))
+    return sorted(keys)
 
 
 class Source(models.TextChoices):
@@ -113,33 +148,11 @@ class Contact(models.Model):
         return self.display_name or self.derived_display_name() or "(no name)"
 
     def refresh_derived(self) -> None:
-        parts = [
-            self.display_name, self.given_name, self.middle_name, self.family_name,
-            self.organization, self.department, self.title,
-        ]  # fmt: skip
-        parts += [str(e.get("value", "")) for e in self.emails]
-        words = _fold(" ".join(p for p in parts if p))
-        digits = " ".join(
-            v for p in self.phones for v in phone_digits_variants(p.get("raw", ""), p.get("e164"))
-        )
-        self.search_text = f"{words} {digits}".strip()
+        self.search_text = search_text_of(self.editable_values())
 
     def key_values(self) -> list[tuple[str, str]]:
         """(kind, value) of each ContactKey row this contact should have, sorted."""
-        from calkeep.formats.emails import normalize_email
-
-        keys: set[tuple[str, str]] = set()
-        for email in self.emails:
-            normalized = normalize_email(str(email.get("value", "")))
-            if normalized:
-                keys.add((ContactKey.EMAIL, normalized[:320]))
-        for phone in self.phones:
-            if phone.get("e164"):
-                keys.add((ContactKey.PHONE, str(phone["e164"])))
-        for tag in self.tags:
-            if str(tag).strip():
-                keys.add((ContactKey.TAG, str(tag).strip().casefold()[:320]))
-        return sorted(keys)
+        return key_values_of(self.editable_values())
 
     def key_rows(self) -> list[ContactKey]:
         return [

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from calkeep.accounts.models import Membership, Workspace
-from calkeep.contacts.actions import bulk_create_contacts, bulk_update_contacts, values_from_draft
+from calkeep.contacts.actions import bulk_update_contacts, insert_contacts, values_from_draft
 from calkeep.contacts.changes import write_change_records
 from calkeep.contacts.models import Contact, Operation, Source
 from calkeep.formats import read_contacts
@@ -94,10 +94,10 @@ def write_plan(viewer: Membership, plan: ImportPlan, label: str) -> Operation:
         for start in range(0, len(creates), chunk):
             items = creates[start : start + chunk]
             values = (values_from_draft(i.draft) for i in items if i.draft is not None)
-            created = bulk_create_contacts(viewer.workspace, viewer.user, values, Source.IMPORT)
+            created = insert_contacts(viewer.workspace, viewer.user, values, Source.IMPORT)
             write_change_records(operation, created, ())
-            for item, contact in zip(items, created, strict=True):
-                item.target_id = contact.pk
+            for item, pk in zip(items, created.ids, strict=True):
+                item.target_id = pk
         write_change_records(operation, (), _write_updates(plan))
     return operation
 

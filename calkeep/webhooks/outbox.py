@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -38,6 +38,14 @@ def contacts_created(contacts: Sequence[Contact]) -> None:
 
 def contacts_updated(contacts: Sequence[Contact]) -> None:
     record_contact_events(EventType.CONTACT_UPDATED, contacts)
+
+
+def new_contacts_created(workspace_id: int, contacts: Callable[[], Sequence[Contact]]) -> None:
+    """`contacts_created` for contacts written without model instances (an import):
+    `contacts` builds them, and is called only when an endpoint listens."""
+    endpoints = subscribed_endpoints(workspace_id, EventType.CONTACT_CREATED)
+    if endpoints:
+        _write(EventType.CONTACT_CREATED, workspace_id, list(contacts()), endpoints)
 
 
 def record_contact_events(event_type: str, contacts: Sequence[Contact]) -> None:

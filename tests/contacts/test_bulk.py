@@ -3,17 +3,19 @@ import's change records) store exactly what the ORM would, on SQLite and Postgre
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 
 from calkeep.accounts.models import Workspace
 from calkeep.contacts.actions import (
     bulk_create_contacts,
     bulk_update_contacts,
     create_contact,
+    insert_contacts,
 )
 from calkeep.contacts.changes import created_record, updated_record, write_change_records
 from calkeep.contacts.models import Contact, ContactChange, ContactKey, Operation
@@ -126,3 +128,48 @@ def test_bulk_create_of_nothing_or_one(workspace: Workspace, count: int) -> None
     with transaction.atomic():
         made = bulk_create_contacts(workspace, None, [contact_values()] * count, "import")
     assert len(made) == count == Contact.objects.count()
+
+
+def test_contacts_inserted_without_instances_are_what_the_orm_reads_back(
+    workspace: Workspace, admin: User
+) -> None:
+    """insert_contacts (the import's path) stores what bulk_create_contacts stores, and
+    hands the change records each contact's values as the very JSON text Django writes."""
+    values = [ODD, contact_values(), {"given_name": "Bo", "birthday": None, "tags": ("x",)}]
+    operation = Operation.objects.create(workspace=workspace, kind=Operation.Kind.IMPORT)
+    with transaction.atomic():
+        new = insert_contacts(workspace, admin, values, "import")
+        write_change_records(operation, new, ())
+    stored = [Contact.objects.get(pk=pk) for pk in new.ids]
+    assert new.ids == sorted(new.ids)
+    assert [c.editable_values() for c in stored] == [c.editable_values() for c in new.contacts()]
+    assert [c.search_text for c in stored] == new.search_texts
+    for contact, built in zip(stored, new.contacts(), strict=True):
+        assert not built._state.adding and built.pk == contact.pk
+        assert stored_row(contact.pk) == {
+            f.attname: getattr(built, f.attname) for f in Contact._meta.concrete_fields
+        }
+        assert keys_of(contact.pk) == sorted(
+            (workspace.pk, kind, value) for kind, value in contact.key_values()
+        )
+    assert new.after_texts == [json.dumps(c.editable_values()) for c in new.contacts()]
+    assert [json.loads(text) for text in new.after_texts] == [c.editable_values() for c in stored]
+    records = ContactChange.objects.filter(operation=operation).order_by("pk")
+    assert [(r.contact_id, r.after, r.before, r.version_after) for r in records] == [
+        (c.pk, c.editable_values(), None, 1) for c in stored
+    ]
+    if connection.vendor == "sqlite":  # the text itself, as Django's own adaptation writes it
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT after, emails FROM contacts_contactchange JOIN contacts_contact"
+                " ON contacts_contact.id = contact_id ORDER BY contacts_contactchange.id"
+            )
+            texts = cursor.fetchall()
+        adapt = connection.ops.adapt_json_value
+        assert texts == [(adapt(c.editable_values(), None), adapt(c.emails, None)) for c in stored]
+
+
+def test_an_unknown_field_is_refused_before_anything_is_written(workspace: Workspace) -> None:
+    with pytest.raises(ValueError, match="shoe_size"), transaction.atomic():
+        insert_contacts(workspace, None, [contact_values(), {"shoe_size": 44}], "import")
+    assert not Contact.objects.exists()
