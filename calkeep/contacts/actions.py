@@ -142,13 +142,12 @@ def insert_contacts(
     rows = []
     for values in values_list:
         stored = _stored_values(values)
-        texts = {f: json_text(stored[f]) if stored[f] else "[]" for f in LIST_FIELDS}
+        columns, after = _columns_and_json(stored)
         search_text = search_text_of(stored)
-        columns = [texts[f] if f in texts else stored[f] for f in EDITABLE_FIELDS]
         rows.append([workspace.pk, owner_id, source, *columns, search_text, now, now, 1])
         new.values.append(stored)
         new.search_texts.append(search_text)
-        new.after_texts.append(_values_json(stored, texts))
+        new.after_texts.append(after)
     new.ids = insert_rows_returning_ids(Contact, _INSERT_COLUMNS, rows, encoded=LIST_FIELDS)
     del rows
     keys = (
@@ -205,35 +204,43 @@ class NewContacts:
 
 
 _CONTACT_ATTNAMES = [f.attname for f in Contact._meta.concrete_fields]
-_EMPTY_TEXTS = {f: "" for f in EDITABLE_FIELDS if f not in LIST_FIELDS}
-_JSON_KEYS = {f: json_text(f) + ": " for f in EDITABLE_FIELDS}
+_EDITABLE = frozenset(EDITABLE_FIELDS)
+_TEXT_FIELDS = tuple(f for f in EDITABLE_FIELDS if f not in LIST_FIELDS)
+# Each editable field: whether it holds a list, and its key as json.dumps writes it.
+_JSON_FIELDS = tuple((f, f in LIST_FIELDS, json_text(f) + ": ") for f in EDITABLE_FIELDS)
 _json_string = json.encoder.encode_basestring_ascii  # json.dumps of a str, in C
+_MISSING = object()
 
 
 def _stored_values(values: dict[str, Any]) -> dict[str, Any]:
     """Every editable field as `_apply` sets it on a new contact (fresh lists, "" for a
     missing or empty text)."""
-    stored: dict[str, Any] = dict(_EMPTY_TEXTS)
-    for name, value in values.items():
-        if name not in EDITABLE_FIELDS:
-            raise ValueError(f"{name!r} is not an editable contact field")
-        stored[name] = list(value) if name in LIST_FIELDS else (value or "")
+    if not values.keys() <= _EDITABLE:
+        name = next(n for n in values if n not in _EDITABLE)
+        raise ValueError(f"{name!r} is not an editable contact field")
+    get = values.get
+    stored = {name: get(name) or "" for name in _TEXT_FIELDS}
     for name in LIST_FIELDS:
-        if name not in stored:
-            stored[name] = []
+        value = get(name, _MISSING)
+        stored[name] = [] if value is _MISSING else list(value)
     return stored
 
 
-def _values_json(stored: dict[str, Any], texts: dict[str, str]) -> str:
-    """`json_text({f: stored[f] for f in EDITABLE_FIELDS})`, reusing the lists' texts."""
+def _columns_and_json(stored: dict[str, Any]) -> tuple[list[Any], str]:
+    """The editable columns of the contact's row (lists as JSON text) and
+    `json_text({f: stored[f] for f in EDITABLE_FIELDS})`, each list encoded once."""
+    columns = []
     parts = []
-    for name in EDITABLE_FIELDS:
-        text = texts.get(name)
-        if text is None:
-            value = stored[name]
+    for name, is_list, key in _JSON_FIELDS:
+        value = stored[name]
+        if is_list:
+            text = json_text(value) if value else "[]"
+            columns.append(text)
+        else:
+            columns.append(value)
             text = _json_string(value) if type(value) is str else json_text(value)
-        parts.append(_JSON_KEYS[name] + text)
-    return "{" + ", ".join(parts) + "}"
+        parts.append(key + text)
+    return columns, "{" + ", ".join(parts) + "}"
 
 
 def bulk_update_contacts(changes: Sequence[tuple[Contact, dict[str, Any]]]) -> list[Contact]:

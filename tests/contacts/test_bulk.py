@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection, transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calkeep.accounts.models import Workspace
 from calkeep.contacts.actions import (
@@ -17,6 +19,7 @@ from calkeep.contacts.actions import (
     create_contact,
     insert_contacts,
 )
+from calkeep.contacts.bulk import json_text
 from calkeep.contacts.changes import created_record, updated_record, write_change_records
 from calkeep.contacts.models import Contact, ContactChange, ContactKey, Operation
 from tests.conftest import contact_values
@@ -173,3 +176,24 @@ def test_an_unknown_field_is_refused_before_anything_is_written(workspace: Works
     with pytest.raises(ValueError, match="shoe_size"), transaction.atomic():
         insert_contacts(workspace, None, [contact_values(), {"shoe_size": 44}], "import")
     assert not Contact.objects.exists()
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+    max_leaves=20,
+)
+
+
+@given(JSON_VALUES)
+def test_json_text_is_json_dumps(value: Any) -> None:
+    assert json_text(value) == json.dumps(value)
+
+
+def test_json_text_fails_as_json_dumps_does() -> None:
+    cycle: list[Any] = []
+    cycle.append(cycle)
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        json_text({"a": cycle})
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        json_text([object()])
