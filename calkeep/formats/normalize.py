@@ -8,7 +8,7 @@ from functools import lru_cache
 from calkeep.formats.countries import country_code
 from calkeep.formats.draft import TEXT_FIELDS, ContactDraft, Issue, ParsedRow
 from calkeep.formats.emails import check_email
-from calkeep.formats.phones import parse_phone, parse_phones
+from calkeep.formats.phones import lost_leading_zero, parse_phone, parse_phones
 from calkeep.lib.dates import is_birthday
 from calkeep.lib.memory import paused_gc
 from calkeep.lib.text import clean_text
@@ -171,6 +171,8 @@ def _parse_phones(draft: ContactDraft, region: str | None, warnings: list[Issue]
         if phone.e164:
             continue
         result = parse_phone(phone.raw, region)
+        if result.e164:
+            result = lost_leading_zero(phone.raw, region, result.e164) or result
         phone.e164 = result.e164
         if result.extension and not phone.extension:
             phone.extension = result.extension

@@ -168,6 +168,28 @@ def _parse(text: str, region: str | None) -> tuple[phonenumbers.PhoneNumber | No
     return number, False, False
 
 
+@lru_cache(maxsize=20_000)
+def lost_leading_zero(raw: str, region: str | None, e164: str) -> PhoneResult | None:
+    """For imported cells: a bare digit cell (`7911123456`) in a country whose numbers are
+    written with a leading 0 is what a spreadsheet leaves of `07911 123456`. libphonenumber
+    still reads it, but the cell was damaged: flag it and keep it as written, never guess.
+    (A person typing `7911 123456` in a form just left the 0 out: forms don't ask this.)"""
+    text = raw.strip()
+    if not region or not text.isdigit() or text.startswith("0"):
+        return None
+    if _national_prefix(region) != "0":
+        return None  # US/CA write no trunk 0: a bare 10-digit cell is how they look
+    repaired, valid, _ = _parse("0" + text, region)
+    if repaired is None or not valid or _e164(repaired) != e164:
+        return None
+    return PhoneResult(
+        None,
+        warning=f"{text!r} looks like a number that lost its leading 0 in a spreadsheet "
+        f"({e164} if so); it was kept as written",
+        code="phone_lost_leading_zero",
+    )
+
+
 def _invalid(text: str, region: str | None, extension: str) -> PhoneResult:
     digits = digits_only(text)
     if region and digits == text.strip() and not digits.startswith("0"):

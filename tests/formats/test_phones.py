@@ -254,3 +254,26 @@ def test_the_result_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None
     for number in range(2125550100, 2125550130):
         assert parse_phone(str(number), "US") == read_phone(str(number), "US")
         assert len(phones._RESULTS) <= 10
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "flagged"),
+    [
+        ("7911123456", "GB", True),  # 07911 123456 after a spreadsheet
+        ("301234567", "DE", True),
+        ("07911123456", "GB", False),
+        ("7911 123456", "GB", False),  # typed with a space: not a number cell
+        ("2015550123", "US", False),  # the US writes no trunk 0
+        ("447911123456", "GB", False),
+    ],
+)
+def test_an_imported_digit_cell_that_lost_its_leading_zero_is_flagged(
+    raw: str, region: str, flagged: bool
+) -> None:
+    result = read_phone(raw, region)
+    assert result.e164 is not None
+    damaged = phones.lost_leading_zero(raw, region, result.e164)
+    assert (damaged is not None) == flagged
+    if damaged is not None:
+        assert damaged.e164 is None and damaged.code == "phone_lost_leading_zero"
+        assert result.e164 in damaged.warning

@@ -1,0 +1,14 @@
+"""The codec-independent half of reading a row."""
+
+from __future__ import annotations
+
+from calkeep.formats.draft import ContactDraft, ParsedRow, PhoneDraft
+from calkeep.formats.normalize import finish_row
+
+
+def test_an_import_keeps_a_cell_that_lost_its_zero_as_written_and_flags_it() -> None:
+    draft = ContactDraft(given_name="Ann", phones=[PhoneDraft("7911123456")])
+    row = finish_row(ParsedRow(1, draft), "GB")
+    assert row.draft is not None and row.draft.phones[0].e164 is None
+    assert row.draft.phones[0].raw == "7911123456"
+    assert [w.code for w in row.warnings] == ["phone_lost_leading_zero"]
