@@ -8,7 +8,7 @@ from functools import lru_cache
 from calkeep.formats.countries import country_code
 from calkeep.formats.draft import TEXT_FIELDS, ContactDraft, Issue, ParsedRow
 from calkeep.formats.emails import check_email
-from calkeep.formats.phones import lost_leading_zero, parse_phone, parse_phones
+from calkeep.formats.phones import lost_leading_zero, parse_phone, parse_phones, strip_tel_uri
 from calkeep.lib.dates import is_birthday
 from calkeep.lib.memory import paused_gc
 from calkeep.lib.text import clean_text
@@ -109,6 +109,10 @@ def _clean_strings(draft: ContactDraft, pool: dict[str, str] | None = None) -> N
     if draft.phones:
         for phone in draft.phones:
             phone.raw = _clean(phone.raw)
+            if phone.raw[:4].lower() == "tel:":
+                # PRODUCT.md: raw is kept without a URI scheme, whichever format carried it.
+                phone.raw, extension = strip_tel_uri(phone.raw)
+                phone.extension = phone.extension or extension
             if phone.label:
                 label = _clean(phone.label)
                 phone.label = shared(label, label)
