@@ -197,3 +197,22 @@ def test_json_text_fails_as_json_dumps_does() -> None:
         json_text({"a": cycle})
     with pytest.raises(TypeError, match="not JSON serializable"):
         json_text([object()])
+
+
+def test_keys_carry_their_contacts_workspace_and_go_with_it(
+    workspace: Workspace, other_workspace: Workspace, admin: User
+) -> None:
+    """ContactKey.workspace has no database constraint of its own (the contact's covers
+    it): every write copies the contact's workspace, and deleting a workspace deletes them."""
+    first = create_contact(workspace, admin, ODD)
+    with transaction.atomic():
+        bulk_create_contacts(other_workspace, None, [contact_values()], "import")
+        insert_contacts(workspace, admin, [contact_values(tags=["x"])], "import")
+        bulk_update_contacts([(first, {"tags": ["New"]})])
+    keys = ContactKey.objects.select_related("contact")
+    assert keys.count() == 8
+    assert all(key.workspace_id == key.contact.workspace_id for key in keys)
+    workspace.delete()
+    assert (
+        list(ContactKey.objects.values_list("workspace_id", flat=True)) == [other_workspace.pk] * 2
+    )
