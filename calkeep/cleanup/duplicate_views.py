@@ -25,9 +25,9 @@ from calkeep.cleanup.merging import (
     unmerge,
 )
 from calkeep.contacts.actions import VersionConflict
+from calkeep.contacts.combining import SCALAR_FIELDS
 from calkeep.contacts.display import FIELD_LABELS
 from calkeep.contacts.links import links_of
-from calkeep.contacts.merging import SCALAR_FIELDS
 from calkeep.contacts.models import Contact, ContactChange, Operation
 from calkeep.formats.draft import LIST_FIELDS
 

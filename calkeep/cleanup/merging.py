@@ -28,8 +28,8 @@ from calkeep.contacts.changes import (
     revert_changes,
     updated_record,
 )
+from calkeep.contacts.combining import SCALAR_FIELDS, concat_unique
 from calkeep.contacts.links import links_of, move_links
-from calkeep.contacts.merging import SCALAR_FIELDS, concat_unique
 from calkeep.contacts.models import Contact, ContactChange, Operation
 from calkeep.formats.draft import LIST_FIELDS
 

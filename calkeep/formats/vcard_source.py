@@ -22,6 +22,7 @@ from functools import cached_property, lru_cache
 import charset_normalizer
 
 from calkeep.formats.draft import UnreadableFile
+from calkeep.formats.encoding import sniff_utf16_without_bom
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -110,7 +111,7 @@ def decode_source(data: bytes) -> SourceText:
         if data.startswith(bom):
             text = _decode_wide(data[len(bom) :], name)
             return SourceText(data, _clean(text), reported_name(name), raw_bytes=False)
-    wide = sniff_utf16(data)
+    wide = sniff_utf16_without_bom(data)
     if wide:
         return SourceText(data, _clean(_decode_wide(data, wide)), wide, raw_bytes=False)
     try:
@@ -131,22 +132,6 @@ def _decode_wide(data: bytes, codec: str) -> str:
 def _clean(text: str) -> str:
     # Files concatenated from several exports carry a BOM in the middle, before BEGIN:VCARD.
     return text.replace("\ufeff", "") if "\ufeff" in text else text
-
-
-def sniff_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM (Apple Address Book writes UTF-16BE): ASCII text then has a NUL
-    in every other byte, and which half holds the NULs tells big from little endian."""
-    sample = data[:4096]
-    pairs = len(sample) // 2
-    if pairs < 2:
-        return None
-    even_nuls = sample[0 : pairs * 2 : 2].count(0)
-    odd_nuls = sample[1 : pairs * 2 : 2].count(0)
-    if even_nuls >= pairs * 0.3 and odd_nuls <= pairs * 0.05:
-        return "utf-16-be"
-    if odd_nuls >= pairs * 0.3 and even_nuls <= pairs * 0.05:
-        return "utf-16-le"
-    return None
 
 
 def declared_legacy_name(data: bytes) -> str | None:

@@ -12,7 +12,7 @@ from django.db import connection
 
 from calkeep.accounts.models import Membership
 from calkeep.contacts.actions import values_from_draft
-from calkeep.contacts.merging import changed_fields, merge_values, overwrite_values
+from calkeep.contacts.combining import changed_fields, merge_values, overwrite_values
 from calkeep.contacts.models import Contact, ContactKey
 from calkeep.formats.draft import ContactDraft, Issue, ParsedFile, ParsedRow
 from calkeep.formats.draft_dicts import draft_to_dict
