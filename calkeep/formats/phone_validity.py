@@ -104,20 +104,20 @@ def _has_known_type(metadata: PhoneMetadata, nsn: str) -> bool:
 
 
 def _known_type_pattern(metadata: PhoneMetadata, length: int) -> re.Pattern[str] | None:
-    general = _pattern_for_length(metadata.general_desc, length)
+    general = pattern_for_length(metadata.general_desc, length)
     if general is None:
         return None
     descs = [getattr(metadata, name) for name in _TYPE_DESCS]
     if not metadata.same_mobile_and_fixed_line_pattern:
         descs.append(metadata.mobile)
-    types = [p for p in (_pattern_for_length(d, length) for d in descs) if p is not None]
+    types = [p for p in (pattern_for_length(d, length) for d in descs) if p is not None]
     if not types:
         return None
     alternatives = "|".join(f"(?:{p})" for p in types)
     return re.compile(f"(?=(?:{general})\\Z)(?:{alternatives})")
 
 
-def _pattern_for_length(desc: PhoneNumberDesc | None, length: int) -> str | None:
+def pattern_for_length(desc: PhoneNumberDesc | None, length: int) -> str | None:
     """The desc's pattern when `_is_number_matching_desc` would try it on this length."""
     if desc is None:
         return None

@@ -24,7 +24,8 @@ from phonenumbers import (
     PhoneMetadata,
     PhoneNumberType,
 )
-from phonenumbers.phonemetadata import PhoneNumberDesc
+
+from calkeep.formats.phone_validity import pattern_for_length
 
 # libphonenumber's `_number_type_helper` order; fixed line and mobile come last.
 _ORDER = (
@@ -111,7 +112,7 @@ def _type_for(metadata: PhoneMetadata, nsn: str) -> int:
         return _TYPES[match.lastgroup]
     if metadata.same_mobile_and_fixed_line_pattern:
         return PhoneNumberType.FIXED_LINE_OR_MOBILE
-    mobile = _pattern_for_length(metadata.mobile, len(nsn))
+    mobile = pattern_for_length(metadata.mobile, len(nsn))
     if mobile is not None and _compiled_full(mobile).fullmatch(nsn):
         return PhoneNumberType.FIXED_LINE_OR_MOBILE
     return PhoneNumberType.FIXED_LINE
@@ -131,7 +132,7 @@ def _folded(metadata: PhoneMetadata, length: int) -> re.Pattern[str] | None:
 
 
 def _fold(metadata: PhoneMetadata, length: int) -> re.Pattern[str] | None:
-    general = _pattern_for_length(metadata.general_desc, length)
+    general = pattern_for_length(metadata.general_desc, length)
     if general is None:
         return None
     names = [name for name, _ in _ORDER]
@@ -140,7 +141,7 @@ def _fold(metadata: PhoneMetadata, length: int) -> re.Pattern[str] | None:
     alternatives = [
         f"(?P<{name}>{pattern})"
         for name in names
-        if (pattern := _pattern_for_length(getattr(metadata, name), length)) is not None
+        if (pattern := pattern_for_length(getattr(metadata, name), length)) is not None
     ]
     if not alternatives:
         return None
@@ -150,13 +151,3 @@ def _fold(metadata: PhoneMetadata, length: int) -> re.Pattern[str] | None:
 @lru_cache(maxsize=4096)
 def _compiled_full(pattern: str) -> re.Pattern[str]:
     return re.compile(f"(?:{pattern})")
-
-
-def _pattern_for_length(desc: PhoneNumberDesc | None, length: int) -> str | None:
-    """The desc's pattern when `_is_number_matching_desc` would try it on this length."""
-    if desc is None:
-        return None
-    lengths = desc.possible_length
-    if lengths and length not in lengths:
-        return None
-    return desc.national_number_pattern or None
