@@ -87,7 +87,7 @@ def match_record(contact_id: int, rank: int, values: Mapping[str, Any]) -> Match
     address: Mapping[str, Any] = next(
         (a for a in values.get("addresses") or () if _has_place(a)), {}
     )
-    street = fold(f"{address.get('street') or ''} {address.get('extended') or ''}")
+    street = fold_for_search(f"{address.get('street') or ''} {address.get('extended') or ''}")
     words = street.replace(",", " ").split()
     birthday = values.get("birthday") or ""
     return MatchRecord(
@@ -100,28 +100,20 @@ def match_record(contact_id: int, rank: int, values: Mapping[str, Any]) -> Match
         ),
         phones=_unique(str(p.get("e164") or "") for p in values.get("phones") or []),
         organization=organization_key(str(values.get("organization") or "")),
-        city=fold(str(address.get("city") or "")),
-        postcode=fold(str(address.get("postcode") or "")).replace(" ", ""),
+        city=fold_for_search(str(address.get("city") or "")),
+        postcode=fold_for_search(str(address.get("postcode") or "")).replace(" ", ""),
         street_words=tuple(w for w in words if not w.isdigit()),
         street_numbers=tuple(w for w in words if w.isdigit()),
         birthday=str(birthday),
     )
 
 
-def fold(value: str) -> str:
-    """`fold_for_search`, with a shortcut for plain ASCII (most values), which it leaves
-    as lower case with single spaces."""
-    if value.isascii():
-        return " ".join(value.lower().split())
-    return fold_for_search(value)
-
-
 def _names(values: Mapping[str, Any]) -> tuple[str, str]:
-    given = fold(str(values.get("given_name") or ""))
-    family = fold(str(values.get("family_name") or ""))
+    given = fold_for_search(str(values.get("given_name") or ""))
+    family = fold_for_search(str(values.get("family_name") or ""))
     if given or family:
         return given, family
-    words = fold(str(values.get("display_name") or "")).split()
+    words = fold_for_search(str(values.get("display_name") or "")).split()
     if not words or "@" in words[0]:
         return "", ""
     return (words[0], " ".join(words[1:])) if len(words) > 1 else (words[0], "")
@@ -160,7 +152,7 @@ def email_local_parts(emails: Iterable[str]) -> tuple[str, ...]:
 
 
 def organization_key(name: str) -> str:
-    words = fold(name).replace(",", " ").replace(".", " ").split()
+    words = fold_for_search(name).replace(",", " ").replace(".", " ").split()
     kept = [w for w in words if w not in ORGANIZATION_SUFFIXES]
     return " ".join(kept or words)
 

@@ -20,13 +20,6 @@ from calkeep.lib.text import fold_for_search
 EDITABLE_FIELDS = CONTACT_FIELDS
 
 
-def _fold(text: str) -> str:
-    """fold_for_search; for ASCII text (no accents to strip, casefold is lower) directly."""
-    if text.isascii():
-        return " ".join(text.lower().split())
-    return fold_for_search(text)
-
-
 def search_text_of(values: Mapping[str, Any]) -> str:
     """The derived search text of a contact's editable values (every field present):
     folded names, emails and organization, and the digit strings of each number."""
@@ -35,7 +28,7 @@ def search_text_of(values: Mapping[str, Any]) -> str:
         values["family_name"], values["organization"], values["department"], values["title"],
     ]  # fmt: skip
     parts += [str(e.get("value", "")) for e in values["emails"]]
-    words = _fold(" ".join(p for p in parts if p))
+    words = fold_for_search(" ".join(p for p in parts if p))
     digits = " ".join(
         v for p in values["phones"] for v in phone_digits_variants(p.get("raw", ""), p.get("e164"))
     )

@@ -7,6 +7,8 @@ import unicodedata
 
 def fold_for_search(value: str) -> str:
     """Lower-case, strip accents and collapse whitespace: `Müller ` -> `muller`."""
+    if value.isascii():  # most values: no accents to strip, and casefold is lower
+        return " ".join(value.lower().split())
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.split())
