@@ -66,6 +66,7 @@ def dry_run(
 ) -> ImportPlan:
     """Read and plan. The commit passes `lock` (see plan_import)."""
     parsed = read_file(viewer.workspace, data, options)
+    del data  # planning has no use for the bytes: 10 MB less while it and the commit run
     return plan_import(viewer, parsed, options.strategy, lock)
 
 
@@ -81,6 +82,11 @@ def preview_items(plan: ImportPlan) -> Iterator[dict[str, Any]]:
         yield data
 
 
+# New contacts are written in slices, so only one slice's values, rows and JSON texts are
+# alive at a time.
+_CREATE_CHUNK = 5000
+
+
 @transaction.atomic
 def write_plan(viewer: Membership, plan: ImportPlan, label: str) -> Operation:
     """Write what the plan says, with a change record per contact for undo."""
@@ -88,11 +94,9 @@ def write_plan(viewer: Membership, plan: ImportPlan, label: str) -> Operation:
         workspace=viewer.workspace, kind=Operation.Kind.IMPORT, actor=viewer.user, label=label[:300]
     )
     creates = [i for i in plan.items if i.outcome == "create" and i.draft is not None]
-    # In slices, so only one slice's Contact objects are alive at a time.
-    chunk = 5000
     with paused_gc():
-        for start in range(0, len(creates), chunk):
-            items = creates[start : start + chunk]
+        for start in range(0, len(creates), _CREATE_CHUNK):
+            items = creates[start : start + _CREATE_CHUNK]
             values = (values_from_draft(i.draft) for i in items if i.draft is not None)
             created = insert_contacts(viewer.workspace, viewer.user, values, Source.IMPORT)
             write_change_records(operation, created, ())
