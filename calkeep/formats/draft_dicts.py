@@ -33,9 +33,4 @@ def draft_to_dict(draft: ContactDraft) -> dict[str, Any]:
 
 
 def _entry_dict(entry: Any, keys: tuple[str, ...]) -> dict[str, Any]:
-    # A dataclass instance's __dict__ holds its fields in their order; anything else set on
-    # it (or a field list that changed) takes the slow, sure way.
-    own = entry.__dict__
-    if len(own) == len(keys) and tuple(own) == keys:
-        return dict(own)
     return {key: getattr(entry, key) for key in keys}
