@@ -17,6 +17,7 @@ from calkeep.contacts.models import Operation
 from calkeep.lib.memory import paused_gc
 
 _FILE_CHUNK = 1 << 20
+_PREVIEW_BATCH = 1 << 18  # characters of JSON compressed at a time
 FORMAT_LABELS = {
     "google_csv": "Google Contacts CSV",
     "outlook_csv": "Outlook CSV",
@@ -83,16 +84,25 @@ class ImportRun(models.Model):
         return f"Import {self.pk} ({self.filename})"
 
     def set_preview(self, items: Iterable[dict[str, Any]]) -> None:
-        """`json.dumps(list(items))`, gzip-compressed, built item by item: a 10 MB file's
-        preview is 200 MB of dicts and a 60 MB JSON text if made in one piece."""
-        packer = zlib.compressobj(5, zlib.DEFLATED, 31)  # 31: the gzip format
+        """`json.dumps(list(items), ensure_ascii=False)`, gzip-compressed, built a batch of
+        items at a time: a 10 MB file's preview is 200 MB of dicts and a 50 MB JSON text if
+        made in one piece. Level 1: 0.17 s instead of 0.29 s (level 5) for those 50 MB,
+        and 5.9 MB stored instead of 4.7."""
+        packer = zlib.compressobj(1, zlib.DEFLATED, 31)  # 31: the gzip format
         encode = json.JSONEncoder(ensure_ascii=False).encode
-        parts = [packer.compress(b"[")]
+        parts = []
+        batch = ["["]
+        size = 0
         with paused_gc():
             for index, item in enumerate(items):
-                text = encode(item) if index == 0 else ", " + encode(item)
-                parts.append(packer.compress(text.encode()))
-        parts.append(packer.compress(b"]"))
+                text = encode(item)
+                batch.append(text if index == 0 else ", " + text)
+                size += len(text)
+                if size >= _PREVIEW_BATCH:
+                    parts.append(packer.compress("".join(batch).encode()))
+                    batch, size = [], 0
+        batch.append("]")
+        parts.append(packer.compress("".join(batch).encode()))
         parts.append(packer.flush())
         self.preview_gz = b"".join(parts)
 
