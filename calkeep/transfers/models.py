@@ -66,6 +66,9 @@ class ImportRun(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     # The dry run's items (PRODUCT.md's JSON), gzip-compressed: tens of thousands of rows.
     preview_gz = models.BinaryField(null=True, blank=True)
+    # ImportPlan.outcome_digest of the plan the stored preview shows: a commit whose plan
+    # has the same digest keeps that preview instead of packing it again.
+    preview_digest = models.CharField(max_length=64, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     error_message = models.TextField(blank=True)

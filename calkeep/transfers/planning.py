@@ -3,9 +3,14 @@ code again inside its transaction and then writes what it says (PRODUCT.md: one 
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import sqlite3
+import uuid
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import connection
@@ -71,6 +76,23 @@ class ImportPlan:
             counts[item.outcome] += 1
         return counts
 
+    def outcome_digest(self) -> str:
+        """What this plan decided for each row (outcome, match, the earlier row it folds
+        into, the fields it changes, the warnings that say so), with the strategy and the
+        code that made it. The file and its options do not change within a run and reading
+        is deterministic, so two plans of one run with one digest have the same items: the
+        same preview."""
+        digest = hashlib.sha256(f"{code_fingerprint()}\n{self.strategy}\n".encode())
+        encode = json.JSONEncoder().encode
+        for start in range(0, len(self.items), 5000):
+            decided = [
+                (i.row, i.outcome, i.match, i.target_row, i.changes,
+                 [(w.field, w.message, w.code) for w in i.warnings])
+                for i in self.items[start : start + 5000]
+            ]  # fmt: skip
+            digest.update(encode(decided).encode())
+        return digest.hexdigest()
+
     def document(self, dry_run: bool) -> dict[str, Any]:
         return {
             "format": self.parsed.format,
@@ -80,6 +102,21 @@ class ImportPlan:
             "summary": self.summary(),
             "items": [item.to_dict() for item in self.items],
         }
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of calkeep's Python source: a worker updated between an analysis and its
+    commit never reuses the analysis' preview. Unreadable source gives a value of its own
+    each time (no reuse at all)."""
+    digest = hashlib.sha256()
+    try:
+        root = Path(__file__).resolve().parent.parent
+        for path in sorted(root.rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    except OSError:
+        return uuid.uuid4().hex
+    return digest.hexdigest()
 
 
 def plan_import(

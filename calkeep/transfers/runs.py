@@ -197,19 +197,26 @@ _PREVIEW_FIELDS = [
 
 
 def _store_preview(run: ImportRun, plan: ImportPlan, status: str) -> None:
-    _set_preview(run, plan, status)
-    run.save(update_fields=_PREVIEW_FIELDS)
+    run.save(update_fields=_set_preview(run, plan, status, plan.outcome_digest()))
 
 
-def _set_preview(run: ImportRun, plan: ImportPlan, status: str) -> None:
+def _set_preview(run: ImportRun, plan: ImportPlan, status: str, digest: str) -> list[str]:
+    """The plan's counts and preview on the run; the fields to save. The preview already
+    stored is kept when it shows a plan with this outcome digest (the commit of an analysed
+    run, nothing changed meanwhile): packing the 63,000 items of a 10 MB file takes a
+    second. An empty digest is never equal."""
     run.format = plan.parsed.format
     run.encoding = plan.parsed.encoding
     run.rows = len(plan.items)
     run.summary = plan.summary()
-    run.set_preview(preview_items(plan))
     run.status = status
     run.phase = ""
     run.error_message = ""
+    if digest and digest == run.preview_digest:
+        return [f for f in _PREVIEW_FIELDS if f != "preview_gz"]
+    run.set_preview(preview_items(plan))
+    run.preview_digest = digest
+    return [*_PREVIEW_FIELDS, "preview_digest"]
 
 
 def run_member(run: ImportRun) -> Membership:
@@ -272,9 +279,11 @@ def commit_run(run_id: int) -> ImportPlan | None:
             plan = _plan(run, run.strategy, phase=lambda text: None, lock=True)
             run.operation = write_plan(run_member(run), plan, label=f"Import of {run.filename}")
             run.committed_at = timezone.now()
-            _set_preview(run, plan, status=Status.COMMITTED)
+            # An analysed run kept its plan's digest; a run of `calkeep import` has none.
+            digest = plan.outcome_digest() if run.preview_digest else ""
+            fields = _set_preview(run, plan, Status.COMMITTED, digest)
             # One UPDATE: on SQLite each rewrites the whole row, the 10 MB upload included.
-            run.save(update_fields=[*_PREVIEW_FIELDS, "operation", "committed_at"])
+            run.save(update_fields=[*fields, "operation", "committed_at"])
         return plan
     except Exception as error:
         _fail(run_id, _failure_message(error))

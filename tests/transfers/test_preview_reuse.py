@@ -1,0 +1,134 @@
+"""The commit of an analysed run keeps the analysis' preview when its plan decided the same
+for every row (ImportPlan.outcome_digest), and packs it again whenever anything the preview
+shows came out differently."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from calkeep.accounts.models import Membership
+from calkeep.contacts.actions import update_contact
+from calkeep.contacts.models import Contact
+from calkeep.transfers import runs
+from calkeep.transfers.actions import ImportOptions
+from calkeep.transfers.models import ImportRun
+from calkeep.transfers.runs import receive_upload
+from tests.transfers.test_import import google_csv, viewer
+
+__all__ = ["viewer"]
+
+
+@pytest.fixture
+def packed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Each run id set_preview packed a preview for."""
+    calls: list[int] = []
+    original = ImportRun.set_preview
+
+    def counting(run: ImportRun, items: Any) -> None:
+        calls.append(run.pk)
+        original(run, items)
+
+    monkeypatch.setattr(ImportRun, "set_preview", counting)
+    return calls
+
+
+def analysed(viewer: Membership, data: bytes, strategy: str = "merge") -> ImportRun:
+    run = receive_upload(viewer, "people.csv", data, ImportOptions(strategy=strategy))
+    assert run.status == ImportRun.Status.PREVIEWED and len(run.preview_digest) == 64
+    return run
+
+
+def commit(run: ImportRun, strategy: str | None = None) -> ImportRun:
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.QUEUED, strategy=strategy or run.strategy
+    )
+    assert runs.commit_run(run.pk) is not None
+    return ImportRun.objects.get(pk=run.pk)
+
+
+def test_an_unchanged_plan_keeps_the_analysis_preview(
+    viewer: Membership, make_contact: Any, admin: User, packed: list[int]
+) -> None:
+    make_contact(owner=admin, organization="Old Co")
+    data = google_csv(
+        "Ana,,Lima,New Co,,ana@example.com,Mobile,201-555-0123,",
+        "Bo,,Chen,,,bo@example.com,,,",
+        "Bo,,Chen,Globex,,BO@example.com,,,",
+    )
+    run = analysed(viewer, data)
+    before = (bytes(run.preview_gz or b""), run.preview_digest)
+    committed = commit(run)
+    assert packed == [run.pk]  # the analysis only
+    assert (bytes(committed.preview_gz or b""), committed.preview_digest) == before
+    assert committed.status == ImportRun.Status.COMMITTED and committed.operation is not None
+    assert committed.summary == {"create": 1, "update": 2, "skip": 0, "error": 0}
+
+
+def test_another_strategy_at_the_commit_packs_the_preview_again(
+    viewer: Membership, make_contact: Any, admin: User, packed: list[int]
+) -> None:
+    existing = make_contact(owner=admin, organization="Old Co")
+    run = analysed(viewer, google_csv("Ana,,Lima,New Co,,ana@example.com,,,"), "merge")
+    committed = commit(run, strategy="skip")
+    assert packed == [run.pk, run.pk]
+    assert [i["outcome"] for i in committed.preview_items()] == ["skip"]
+    assert Contact.objects.get().organization == existing.organization
+
+
+def test_a_contact_created_meanwhile_turns_a_create_into_an_update_in_the_preview(
+    viewer: Membership, make_contact: Any, admin: User, packed: list[int]
+) -> None:
+    run = analysed(viewer, google_csv("Ana,,Lima,New Co,,ana@example.com,,,"))
+    assert run.preview_items()[0]["outcome"] == "create"
+    existing = make_contact(owner=admin, organization="Old Co")
+    item = commit(run).preview_items()[0]
+    assert (item["outcome"], item["match"]) == (
+        "update", {"contact_id": existing.pk, "by": "email"}
+    )  # fmt: skip
+    assert len(packed) == 2
+
+
+def test_an_edit_meanwhile_that_changes_only_the_fields_an_update_changes(
+    viewer: Membership, make_contact: Any, admin: User, packed: list[int]
+) -> None:
+    """Same outcome and match for every row; only `changes` differs, and the preview
+    shows the commit's."""
+    existing = make_contact(owner=admin, organization="Old Co")
+    run = analysed(viewer, google_csv("Ana,,Lima,New Co,,ana@example.com,Work,201-555-0199,"))
+    assert run.preview_items()[0]["changes"] == ["organization", "phones"]
+    phones = [*existing.phones, {"raw": "201-555-0199", "e164": "+12015550199", "label": ""}]
+    update_contact(existing, {"phones": phones})
+    item = commit(run).preview_items()[0]
+    assert (item["outcome"], item["changes"]) == ("update", ["organization"])
+    assert len(packed) == 2
+
+
+def test_the_same_candidate_through_another_number_is_another_preview(
+    viewer: Membership, make_contact: Any, admin: User, packed: list[int]
+) -> None:
+    """The phone-candidate warning names the number: the match alone (same contact, by
+    phone) would not tell the two previews apart."""
+    data = google_csv("Cy,,Dee,,,cy@example.com,Mobile,201-555-0177 ::: 201-555-0123,")
+    candidate = make_contact(owner=admin)  # holds +12015550123, the second number
+    run = analysed(viewer, data)
+    first = run.preview_items()[0]
+    assert first["match"] == {"contact_id": candidate.pk, "by": "phone"}
+    assert "+12015550123" in first["warnings"][-1]["message"]
+    phones = [*candidate.phones, {"raw": "201-555-0177", "e164": "+12015550177", "label": ""}]
+    update_contact(candidate, {"phones": phones})
+    item = commit(run).preview_items()[0]
+    assert item["match"] == first["match"]
+    assert "+12015550177" in item["warnings"][-1]["message"]
+    assert len(packed) == 2
+
+
+def test_a_run_of_calkeep_import_has_no_digest_to_compare(
+    viewer: Membership, packed: list[int]
+) -> None:
+    plan = runs.import_now(viewer, "a.csv", google_csv("Ana,,,,,ana@x.example,,,"), ImportOptions())
+    run = ImportRun.objects.get()
+    assert run.preview_digest == "" and len(packed) == 1
+    assert run.preview_items()[0]["row"] == plan.items[0].row == 1
