@@ -84,13 +84,14 @@ class ImportPlan:
         same preview."""
         digest = hashlib.sha256(f"{code_fingerprint()}\n{self.strategy}\n".encode())
         encode = json.JSONEncoder().encode
-        for start in range(0, len(self.items), 5000):
-            decided = [
-                (i.row, i.outcome, i.match, i.target_row, i.changes,
-                 [(w.field, w.message, w.code) for w in i.warnings])
-                for i in self.items[start : start + 5000]
-            ]  # fmt: skip
-            digest.update(encode(decided).encode())
+        with paused_gc():  # 100,000 small tuples: the collector would scan the whole plan
+            for start in range(0, len(self.items), 5000):
+                decided = [
+                    (i.row, i.outcome, i.match, i.target_row, i.changes,
+                     [(w.field, w.message, w.code) for w in i.warnings])
+                    for i in self.items[start : start + 5000]
+                ]  # fmt: skip
+                digest.update(encode(decided).encode())
         return digest.hexdigest()
 
     def document(self, dry_run: bool) -> dict[str, Any]:
