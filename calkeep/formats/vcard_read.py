@@ -131,6 +131,16 @@ def _read_row(card: RawCard, source: SourceText) -> ParsedRow:
             )
         )
         return row
+    if card.nested_freely:
+        row.warnings.append(
+            Issue(
+                "",
+                f"card {card.number} (line {card.line}) holds another BEGIN:VCARD that no "
+                "AGENT introduced; the nested card's properties are not this contact's "
+                "and were not read",
+                "nested_card",
+            )
+        )
     if card.status == TRUNCATED:
         row.errors.append(
             Issue(

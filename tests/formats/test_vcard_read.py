@@ -671,6 +671,22 @@ def test_a_nested_card_without_agent_does_not_break_the_outer_card() -> None:
     assert (draft.display_name, [p.raw for p in draft.phones]) == ("Ana", ["555-0199"])
 
 
+def test_a_nested_card_without_agent_is_named_in_a_warning() -> None:
+    # The nested card's FN and TEL are dropped: the row says so instead of losing them
+    # silently (and, when the outer card is empty, says why it holds no contact data).
+    (row,) = parse_vcard(card("BEGIN:VCARD", "FN:Inner", "TEL:555-0100", "END:VCARD")).rows
+    (warning,) = row.warnings
+    assert warning.code == "nested_card"
+    assert "card 1 (line 1) holds another BEGIN:VCARD" in warning.message
+    assert "not read" in warning.message
+
+
+def test_an_agent_card_is_not_reported_as_nested() -> None:
+    data = raw_card(b"FN:Ana", b"AGENT:", b"BEGIN:VCARD", b"FN:Assistant", b"END:VCARD")
+    (row,) = parse_vcard(data).rows
+    assert row.warnings == []
+
+
 def test_one_missing_end_does_not_swallow_the_cards_after_it() -> None:
     data = vcf("BEGIN:VCARD", "FN:Ana") + card("FN:Ben") + card("FN:Cy")
     rows = parse_vcard(data).rows
