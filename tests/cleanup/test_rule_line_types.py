@@ -43,6 +43,13 @@ def numbers_to_check() -> list[str]:
                 if rng.random() < 0.2:
                     digits.append(str(rng.randint(0, 9)))
                 found.add("+" + "".join(digits))
+            # The same number with the region's trunk prefix kept after the country code
+            # (`+44 0 20…`, `+7 8 …`): libphonenumber may strip it when it parses.
+            metadata = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
+            prefix = metadata.national_prefix if metadata is not None else None
+            if prefix:
+                code = str(example.country_code)
+                found.add(f"+{code}{prefix}{e164[1 + len(code) :]}")
     for code in phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS:
         example = phonenumbers.example_number_for_non_geo_entity(code)
         if example is not None:

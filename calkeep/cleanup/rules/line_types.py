@@ -54,11 +54,30 @@ def number_type(e164: str) -> int:
         code = int(digits[:size])
         regions = COUNTRY_CODE_TO_REGION_CODE.get(code)
         if regions:
-            found = _type_in(code, regions, digits[size:])
+            nsn = digits[size:]
+            found = _type_in(code, regions, nsn)
+            if found != PhoneNumberType.UNKNOWN or not _may_start_with_trunk_prefix(regions, nsn):
+                return found
             # A number that is not in canonical form (`+66 0…` with its trunk 0, Russia's
             # `+7 8…`) is read by libphonenumber without that prefix: ask it.
-            return found if found != PhoneNumberType.UNKNOWN else _slow(e164)
+            return _slow(e164)
     return _slow(e164)
+
+
+def _may_start_with_trunk_prefix(regions: tuple[str, ...], nsn: str) -> bool:
+    """Whether libphonenumber could strip a national (trunk) prefix from this national
+    number when it parses it. Only then can its answer differ from an UNKNOWN found here;
+    otherwise the slow parse (~6 times the fast path) is skipped for invalid numbers."""
+    for region in regions:
+        if region == REGION_CODE_FOR_NON_GEO_ENTITY:
+            return True
+        metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
+        if metadata is None:
+            return True
+        prefix = metadata.national_prefix_for_parsing or metadata.national_prefix
+        if prefix and _compiled(prefix).match(nsn):
+            return True
+    return False
 
 
 def _slow(e164: str) -> int:
