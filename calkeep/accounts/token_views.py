@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from calkeep.accounts.access import WorkspaceRequest, admin_required, workspace_view
@@ -32,6 +33,7 @@ def settings_home(request: WorkspaceRequest) -> HttpResponse:
     return redirect("settings:tokens", ws=request.workspace.slug)
 
 
+@never_cache  # the answer to the form shows the new token: no cache, no back button
 @workspace_view
 @admin_required
 def token_list(request: WorkspaceRequest) -> HttpResponse:

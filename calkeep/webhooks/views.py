@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from calkeep.accounts.access import WorkspaceRequest, admin_required, workspace_view
@@ -102,6 +103,7 @@ def endpoint_edit(request: WorkspaceRequest, endpoint_id: int) -> HttpResponse:
     return _form(request, form, endpoint)
 
 
+@never_cache  # it shows the signing secret
 @workspace_view
 @admin_required
 def endpoint_detail(request: WorkspaceRequest, endpoint_id: int) -> HttpResponse:

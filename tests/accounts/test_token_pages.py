@@ -39,6 +39,11 @@ def test_a_new_token_is_shown_once_and_stored_hashed(admin_client: Client) -> No
     assert ApiClient(secret).send("GET", "/contacts").status_code == 200
 
 
+def test_the_page_showing_a_new_token_is_never_cached(admin_client: Client) -> None:
+    response = admin_client.post(URL, {"name": "CRM sync", "scopes": ["contacts:read"]})
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_a_scope_is_required(admin_client: Client) -> None:
     response = admin_client.post(URL, {"name": "x"})
     assert response.status_code == 200

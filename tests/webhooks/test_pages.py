@@ -33,6 +33,14 @@ def test_an_admin_adds_an_endpoint_and_sees_its_secret(
     assert endpoint.events == ["contact.created"]
 
 
+def test_the_page_showing_the_secret_is_never_cached(
+    admin_client: Client, receiver: Receiver
+) -> None:
+    add(admin_client, receiver.url)
+    response = admin_client.get(f"{BASE}{Endpoint.objects.get().pk}/")
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_private_urls_are_refused_with_a_reason(admin_client: Client, settings: Any) -> None:
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
     response = add(admin_client, "http://127.0.0.1:8000/hook")
