@@ -5,6 +5,7 @@ DATABASE_URL      a PostgreSQL URL switches the database from SQLite
 CALKEEP_SECRET_KEY, CALKEEP_DEBUG, CALKEEP_ALLOWED_HOSTS (comma-separated)
 CALKEEP_API_RATE_LIMIT  API requests per token per minute (default 600)
 CALKEEP_WEBHOOK_ALLOW_PRIVATE_TARGETS  1 lets webhooks go to private and loopback addresses
+CALKEEP_WEBHOOK_RETENTION_DAYS  days finished webhook events are kept (default 30)
 """
 
 from __future__ import annotations
@@ -154,6 +155,8 @@ WEBHOOK_ALLOW_PRIVATE_TARGETS = os.environ.get("CALKEEP_WEBHOOK_ALLOW_PRIVATE_TA
 WEBHOOK_TIMEOUT_SECONDS = 10.0
 WEBHOOK_BATCH_SIZE = 10
 WEBHOOK_LEASE_SECONDS = int(os.environ.get("CALKEEP_WEBHOOK_LEASE_SECONDS") or 300)
+# Finished events, their deliveries and logged attempts are kept this long (webhooks/pruning.py).
+WEBHOOK_RETENTION_DAYS = int(os.environ.get("CALKEEP_WEBHOOK_RETENTION_DAYS") or 30)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

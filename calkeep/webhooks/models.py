@@ -50,7 +50,10 @@ class Event(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["workspace", "created_at"])]
+        indexes = [
+            models.Index(fields=["workspace", "created_at"]),
+            models.Index(fields=["created_at"], name="webhooks_event_created_at"),  # pruning
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} {self.id}"

@@ -2,18 +2,21 @@
 when `calkeep worker` starts (leases a dead worker left behind), and when it asks for
 itself again: after sending what is due, it schedules its next run (django-tasks'
 `run_after`) for the earliest retry or lease that falls due, unless a run is already
-queued by then. Safe to run twice: deliveries are claimed under row locks."""
+queued by then. Safe to run twice: deliveries are claimed under row locks.
+
+A second task prunes the outbox (pruning.py) once a day: `calkeep worker` queues it at
+start unless one is queued, and each run queues the next."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from calkeep.webhooks import delivery
+from calkeep.webhooks import delivery, pruning
 
 
 @task()
@@ -35,13 +38,31 @@ def schedule_next_run(now: datetime | None = None) -> None:
 
 
 def _run_queued_by(moment: datetime) -> bool:
-    queued = DBTaskResult.objects.filter(
-        task_path=deliver_webhooks_task.module_path, status=TaskResultStatus.READY
-    )
+    queued = _queued(deliver_webhooks_task)
     # A task queued to run at once has run_after set to the far future (get_date_max).
     return queued.filter(Q(run_after__lte=moment) | Q(run_after=get_date_max())).exists()
 
 
+@task()
+def prune_webhook_events_task() -> None:
+    try:
+        pruning.prune_delivered_events()
+        paths = [deliver_webhooks_task.module_path, prune_webhook_events_task.module_path]
+        pruning.prune_finished_task_rows(paths)
+    finally:
+        if not _queued(prune_webhook_events_task).exists():
+            run_after = timezone.now() + pruning.PRUNE_INTERVAL
+            prune_webhook_events_task.using(run_after=run_after).enqueue()
+
+
+def _queued(queued_task: object) -> QuerySet[DBTaskResult]:
+    path = queued_task.module_path  # type: ignore[attr-defined]
+    return DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY)
+
+
 def start_delivery() -> None:
-    """`calkeep worker` at start: pick up what is due, including a dead worker's claims."""
+    """`calkeep worker` at start: pick up what is due, including a dead worker's claims,
+    and make sure the daily prune is queued."""
     deliver_webhooks_task.enqueue()
+    if not _queued(prune_webhook_events_task).exists():
+        prune_webhook_events_task.enqueue()
