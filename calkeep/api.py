@@ -91,14 +91,27 @@ def on_field_error(request: HttpRequest, exc: FieldError) -> HttpResponse:
     return error_response(request, 422, exc.code, exc.message, exc.field)
 
 
+# Pydantic states a pattern mismatch as the regular expression; these say it in words.
+FORMAT_MESSAGES = {
+    "updated_since": "Give a date and time as RFC 3339, e.g. 2026-01-31T12:00:00Z "
+    "(in a query string, + is written %2B).",
+    "birthday": "Give a birthday as YYYY-MM-DD, or --MM-DD when the year is unknown.",
+}
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = [
-        {"field": field_path(e.get("loc", ())), "code": str(e.get("type", "invalid")),
-         "message": str(e.get("msg", "Invalid value."))}
-        for e in exc.errors
-    ]  # fmt: skip
+    errors = [validation_item(e) for e in exc.errors]
     return api.create_response(request, {"errors": errors}, status=422)
+
+
+def validation_item(error: dict[str, Any]) -> dict[str, Any]:
+    field = field_path(error.get("loc", ()))
+    code = str(error.get("type", "invalid"))
+    message = str(error.get("msg", "Invalid value."))
+    if code == "string_pattern_mismatch" and field in FORMAT_MESSAGES:
+        message = FORMAT_MESSAGES[field]
+    return {"field": field, "code": code, "message": message}
 
 
 @api.exception_handler(HttpError)

@@ -80,3 +80,20 @@ def test_pages_keep_their_html_404(admin_client: Client) -> None:
     response = admin_client.get("/w/acme/nothing/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field", "example"),
+    [
+        ("GET", "/contacts?updated_since=yesterday", None, "updated_since", "2026-01-31T12:00:00Z"),
+        ("POST", "/contacts", {"given_name": "A", "birthday": "1990/05/01"}, "birthday", "--MM-DD"),
+    ],
+)
+def test_a_value_in_the_wrong_format_is_told_in_words_not_as_a_regex(
+    api: ApiClient, method: str, path: str, body: Any, field: str, example: str
+) -> None:
+    response = api.send(method, path, body)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == field and error["code"] == "string_pattern_mismatch"
+    assert example in error["message"] and "[0-9]" not in error["message"]
