@@ -78,4 +78,5 @@ def api_error_response(request: HttpRequest, original: HttpResponse) -> HttpResp
     for header in _KEPT_HEADERS:
         if header in original:
             response[header] = original[header]
+    response["Content-Length"] = str(len(response.content))
     return response

@@ -45,6 +45,7 @@ def test_a_method_the_path_lacks_is_a_json_405_with_allow(
     response = api.send(method, path, {"given_name": "Ana"})
     assert response.status_code == 405
     assert {m.strip() for m in response["Allow"].split(",")} == allowed
+    assert response["Content-Length"] == str(len(response.content))
     error = error_of(response)
     assert error["code"] == "method_not_allowed" and method in error["message"]
 
