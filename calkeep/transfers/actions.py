@@ -72,7 +72,7 @@ def dry_run(
 
 def preview_items(plan: ImportPlan) -> Iterator[dict[str, Any]]:
     """The contract items plus what the page shows beside them (line, changed fields), one
-    at a time: ImportRun.set_preview compresses them as they come, so tens of thousands of
+    at a time: transfers.preview.store_preview compresses them as they come, so tens of thousands of
     item dicts are never held at once."""
     for item in plan.items:
         data = item.to_dict()

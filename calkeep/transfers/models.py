@@ -3,10 +3,6 @@ worker can pick it up again."""
 
 from __future__ import annotations
 
-import gzip
-import json
-import zlib
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -14,10 +10,8 @@ from django.db import connection, models
 
 from calkeep.accounts.models import Workspace
 from calkeep.contacts.models import Operation
-from calkeep.lib.memory import paused_gc
 
 _FILE_CHUNK = 1 << 20
-_PREVIEW_BATCH = 1 << 18  # characters of JSON compressed at a time
 FORMAT_LABELS = {
     "google_csv": "Google Contacts CSV",
     "outlook_csv": "Outlook CSV",
@@ -64,8 +58,10 @@ class ImportRun(models.Model):
     phase = models.CharField(max_length=200, blank=True)
     rows = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
-    # The dry run's items (PRODUCT.md's JSON), gzip-compressed: tens of thousands of rows.
-    preview_gz = models.BinaryField(null=True, blank=True)
+    # The dry run's items (PRODUCT.md's JSON) as the page reads them (transfers/preview.py).
+    preview = models.OneToOneField(
+        "ImportPreview", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # ImportPlan.outcome_digest of the plan the stored preview shows: a commit whose plan
     # has the same digest keeps that preview instead of packing it again.
     preview_digest = models.CharField(max_length=64, blank=True)
@@ -85,29 +81,6 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"Import {self.pk} ({self.filename})"
-
-    def set_preview(self, items: Iterable[dict[str, Any]]) -> None:
-        """`json.dumps(list(items), ensure_ascii=False)`, gzip-compressed, built a batch of
-        items at a time: a 10 MB file's preview is 200 MB of dicts and a 50 MB JSON text if
-        made in one piece. Level 1: 0.17 s instead of 0.29 s (level 5) for those 50 MB,
-        and 5.9 MB stored instead of 4.7."""
-        packer = zlib.compressobj(1, zlib.DEFLATED, 31)  # 31: the gzip format
-        encode = json.JSONEncoder(ensure_ascii=False).encode
-        parts = []
-        batch = ["["]
-        size = 0
-        with paused_gc():
-            for index, item in enumerate(items):
-                text = encode(item)
-                batch.append(text if index == 0 else ", " + text)
-                size += len(text)
-                if size >= _PREVIEW_BATCH:
-                    parts.append(packer.compress("".join(batch).encode()))
-                    batch, size = [], 0
-        batch.append("]")
-        parts.append(packer.compress("".join(batch).encode()))
-        parts.append(packer.flush())
-        self.preview_gz = b"".join(parts)
 
     def stored_file(self) -> bytes:
         """The upload. A run loaded without it (`defer("data")`, as the analysis and the
@@ -131,9 +104,10 @@ class ImportRun(models.Model):
                     return b"".join(parts)
 
     def preview_items(self) -> list[dict[str, Any]]:
-        if not self.preview_gz:
-            return []
-        return json.loads(gzip.decompress(bytes(self.preview_gz)))
+        """Every item of the stored preview, in row order (tests, small previews)."""
+        from calkeep.transfers.preview import iter_items
+
+        return list(iter_items(self.preview_id)) if self.preview_id else []
 
     @property
     def format_label(self) -> str:
@@ -152,8 +126,38 @@ class ImportRun(models.Model):
     @property
     def can_commit(self) -> bool:
         return self.status == self.Status.PREVIEWED or (
-            self.status == self.Status.FAILED and self.preview_gz is not None
+            self.status == self.Status.FAILED and self.preview_id is not None
         )
+
+
+class ImportPreview(models.Model):
+    """One stored dry-run preview of a run: its items in chunks (ImportPreviewChunk) and, per
+    filter of the page, how many items of each chunk the filter shows. A run points at its
+    current preview; one being replaced is deleted once the run points at the new one."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="previews")
+    items = models.PositiveIntegerField(default=0)
+    # {"create": [items of chunk 0 that are creates, of chunk 1, …], "warning": […], …}
+    counts = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"Preview {self.pk} of import {self.run_id}"
+
+
+class ImportPreviewChunk(models.Model):
+    """Items number × PREVIEW_CHUNK onwards of a preview: a JSON list, zlib-compressed."""
+
+    preview = models.ForeignKey(ImportPreview, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["preview", "number"], name="one_chunk_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.number} of preview {self.preview_id}"
 
 
 class SavedMapping(models.Model):

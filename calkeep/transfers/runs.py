@@ -38,6 +38,7 @@ from calkeep.transfers.actions import (
 )
 from calkeep.transfers.models import ImportRun, SavedMapping
 from calkeep.transfers.planning import ImportPlan
+from calkeep.transfers.preview import discard_other_previews, store_preview
 
 Status = ImportRun.Status
 logger = logging.getLogger(__name__)
@@ -154,7 +155,7 @@ def start_analysis(run: ImportRun) -> None:
 def analyze_run(run_id: int) -> None:
     """Read and plan the stored file; keep the preview. A file that cannot be read ends the
     run with its message, nothing else written."""
-    run = ImportRun.objects.defer("data", "preview_gz").get(pk=run_id)
+    run = ImportRun.objects.defer("data").get(pk=run_id)
     if run.status != Status.ANALYZING:
         return
     try:
@@ -172,7 +173,7 @@ def analyze_run(run_id: int) -> None:
 def replan(run: ImportRun, strategy: str) -> None:
     """The dry run again with another strategy (or against the workspace as it is now)."""
     waiting = ImportRun.objects.filter(
-        pk=run.pk, status__in=[Status.PREVIEWED, Status.FAILED], preview_gz__isnull=False
+        pk=run.pk, status__in=[Status.PREVIEWED, Status.FAILED], preview__isnull=False
     )
     if not waiting.update(status=Status.ANALYZING, strategy=strategy):
         return  # queued, imported or analysing meanwhile: nothing to plan again
@@ -192,12 +193,23 @@ def _plan(
 
 
 _PREVIEW_FIELDS = [
-    "format", "encoding", "rows", "summary", "preview_gz", "status", "phase", "error_message",
+    "format", "encoding", "rows", "summary", "preview", "status", "phase", "error_message",
 ]  # fmt: skip
 
 
 def _store_preview(run: ImportRun, plan: ImportPlan, status: str) -> None:
-    run.save(update_fields=_set_preview(run, plan, status, plan.outcome_digest()))
+    """The analysis' end. The preview is written first, outside a transaction (on SQLite a
+    transaction holds the one write lock for as long as it lasts); the run takes it only if
+    it is still being analysed (a second analysis of it may have finished meanwhile)."""
+    fields = _set_preview(run, plan, status, plan.outcome_digest())
+    with transaction.atomic():
+        current = ImportRun.objects.select_for_update().only("status").get(pk=run.pk)
+        if current.status != Status.ANALYZING:
+            if "preview" in fields and run.preview is not None:  # packed now, not kept
+                run.preview.delete()
+            return
+        run.save(update_fields=fields)
+        discard_other_previews(run)
 
 
 def _set_preview(run: ImportRun, plan: ImportPlan, status: str, digest: str) -> list[str]:
@@ -212,9 +224,9 @@ def _set_preview(run: ImportRun, plan: ImportPlan, status: str, digest: str) -> 
     run.status = status
     run.phase = ""
     run.error_message = ""
-    if digest and digest == run.preview_digest:
-        return [f for f in _PREVIEW_FIELDS if f != "preview_gz"]
-    run.set_preview(preview_items(plan))
+    if digest and digest == run.preview_digest and run.preview_id is not None:
+        return [f for f in _PREVIEW_FIELDS if f != "preview"]
+    run.preview = store_preview(run, preview_items(plan))
     run.preview_digest = digest
     return [*_PREVIEW_FIELDS, "preview_digest"]
 
@@ -263,7 +275,7 @@ def commit_run(run_id: int) -> ImportPlan | None:
     """In the worker: plan again and write, in one transaction, so the commit does exactly
     what a dry run of this moment would show. A run left RUNNING by a crashed worker is
     taken up again; one that is already imported is left alone."""
-    runs = ImportRun.objects.select_for_update().defer("data", "preview_gz")
+    runs = ImportRun.objects.select_for_update().defer("data")
     with transaction.atomic():
         run = runs.get(pk=run_id)
         if run.status not in (Status.QUEUED, Status.RUNNING):
@@ -284,6 +296,7 @@ def commit_run(run_id: int) -> ImportPlan | None:
             fields = _set_preview(run, plan, Status.COMMITTED, digest)
             # One UPDATE: on SQLite each rewrites the whole row, the 10 MB upload included.
             run.save(update_fields=[*fields, "operation", "committed_at"])
+            discard_other_previews(run)
         return plan
     except Exception as error:
         _fail(run_id, _failure_message(error))

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -18,15 +20,16 @@ from calkeep.transfers import runs
 from calkeep.transfers.actions import ImportOptions
 from calkeep.transfers.forms import CommitForm, MappingForm, UploadForm
 from calkeep.transfers.models import ImportRun
+from calkeep.transfers.preview import FILTERS, PreviewRows, iter_items
 
 PREVIEW_PAGE = 100
-OUTCOME_FILTERS = ("create", "update", "skip", "error", "warning")
+OUTCOME_FILTERS = FILTERS
 Status = ImportRun.Status
 
 
 def runs_for(request: WorkspaceRequest) -> QuerySet[ImportRun]:
     """Admins see every import of the workspace, members their own."""
-    found = ImportRun.objects.filter(workspace=request.workspace).defer("data", "preview_gz")
+    found = ImportRun.objects.filter(workspace=request.workspace).defer("data")
     if not request.membership.is_admin:
         found = found.filter(created_by_id=request.user.pk)
     return found
@@ -88,12 +91,13 @@ def detail(request: WorkspaceRequest, run_id: int) -> HttpResponse:
     run = get_run(request, run_id)
     if run.status == Status.MAPPING:
         return to_run(request, run)
-    run = ImportRun.objects.defer("data").get(pk=run.pk)
     shown = request.GET.get("show", "")
-    items = run.preview_items()
-    if shown in OUTCOME_FILTERS:
-        items = [i for i in items if _shows(i, shown)]
-    page = Paginator(items, PREVIEW_PAGE).get_page(request.GET.get("page"))
+    if shown not in OUTCOME_FILTERS:
+        shown = ""
+    rows: Sequence[dict[str, Any]] = []
+    if run.preview is not None:
+        rows = PreviewRows(run.preview, shown)
+    page = Paginator(rows, PREVIEW_PAGE).get_page(request.GET.get("page"))
     context = {
         "run": run, "page": page, "shown": shown, "filters": OUTCOME_FILTERS,
         "form": CommitForm(initial={"strategy": run.strategy}),
@@ -101,12 +105,6 @@ def detail(request: WorkspaceRequest, run_id: int) -> HttpResponse:
         "written": runs.written_counts(run),
     }  # fmt: skip
     return render(request, "transfers/detail.html", context)
-
-
-def _shows(item: dict, shown: str) -> bool:
-    if shown == "warning":
-        return bool(item["warnings"])
-    return bool(item["outcome"] == shown)
 
 
 @require_POST
@@ -168,11 +166,12 @@ def resolve(request: WorkspaceRequest, run_id: int, change_id: int) -> HttpRespo
 @workspace_view
 def problems_csv(request: WorkspaceRequest, run_id: int) -> HttpResponse:
     """Row errors and warnings as a CSV a person can open beside the original file."""
-    run = ImportRun.objects.defer("data").get(pk=get_run(request, run_id).pk)
+    run = get_run(request, run_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["row", "line", "outcome", "severity", "field", "message"])
-    for item in run.preview_items():
+    problems = iter_items(run.preview_id, ("error", "warning")) if run.preview_id else ()
+    for item in problems:
         for severity in ("errors", "warnings"):
             for problem in item[severity]:
                 cells = [

@@ -14,7 +14,7 @@ from calkeep.contacts.actions import update_contact
 from calkeep.contacts.models import Contact
 from calkeep.transfers import runs
 from calkeep.transfers.actions import ImportOptions
-from calkeep.transfers.models import ImportRun
+from calkeep.transfers.models import ImportPreview, ImportRun
 from calkeep.transfers.runs import receive_upload
 from tests.transfers.test_import import google_csv, viewer
 
@@ -23,15 +23,15 @@ __all__ = ["viewer"]
 
 @pytest.fixture
 def packed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Each run id set_preview packed a preview for."""
+    """Each run id store_preview packed a preview for."""
     calls: list[int] = []
-    original = ImportRun.set_preview
+    original = runs.store_preview
 
-    def counting(run: ImportRun, items: Any) -> None:
+    def counting(run: ImportRun, items: Any, *args: Any, **kwargs: Any) -> ImportPreview:
         calls.append(run.pk)
-        original(run, items)
+        return original(run, items, *args, **kwargs)
 
-    monkeypatch.setattr(ImportRun, "set_preview", counting)
+    monkeypatch.setattr(runs, "store_preview", counting)
     return calls
 
 
@@ -59,10 +59,11 @@ def test_an_unchanged_plan_keeps_the_analysis_preview(
         "Bo,,Chen,Globex,,BO@example.com,,,",
     )
     run = analysed(viewer, data)
-    before = (bytes(run.preview_gz or b""), run.preview_digest)
+    before = (run.preview_id, run.preview_items(), run.preview_digest)
     committed = commit(run)
     assert packed == [run.pk]  # the analysis only
-    assert (bytes(committed.preview_gz or b""), committed.preview_digest) == before
+    assert (committed.preview_id, committed.preview_items(), committed.preview_digest) == before
+    assert ImportPreview.objects.count() == 1
     assert committed.status == ImportRun.Status.COMMITTED and committed.operation is not None
     assert committed.summary == {"create": 1, "update": 2, "skip": 0, "error": 0}
 
@@ -75,6 +76,9 @@ def test_another_strategy_at_the_commit_packs_the_preview_again(
     committed = commit(run, strategy="skip")
     assert packed == [run.pk, run.pk]
     assert [i["outcome"] for i in committed.preview_items()] == ["skip"]
+    # The analysis' preview is gone with its chunks; the run shows the commit's.
+    assert list(ImportPreview.objects.values_list("pk", flat=True)) == [committed.preview_id]
+    assert committed.preview_id != run.preview_id
     assert Contact.objects.get().organization == existing.organization
 
 
