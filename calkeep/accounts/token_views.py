@@ -1,8 +1,14 @@
 """Workspace settings → API tokens (admins only; a member gets 404). A new token is shown
 once, on the page that answers the form; afterwards only its hint. Workspaces below the
-Business plan see which plan the API needs, and creating a token answers 403."""
+Business plan see which plan the API needs, and creating a token answers 403.
+
+The form carries a one-time value (`once`): reloading the page that shows a new token sends
+the form again, and a value this session has used creates nothing the second time. (The
+token itself is never kept to show it again: only its hash is stored.)"""
 
 from __future__ import annotations
+
+import secrets
 
 from django import forms
 from django.contrib import messages
@@ -25,6 +31,26 @@ class TokenForm(forms.Form):
         choices=Scope.choices, widget=forms.CheckboxSelectMultiple, label="Scopes",
         error_messages={"required": "Choose at least one scope."},
     )  # fmt: skip
+    once = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+
+_USED_ONCE = "token_form_used"  # session key: the form values already turned into tokens
+_USED_KEPT = 50
+
+
+def _fresh_form() -> TokenForm:
+    return TokenForm(initial={"scopes": [Scope.CONTACTS_READ], "once": secrets.token_urlsafe(16)})
+
+
+def _already_used(request: WorkspaceRequest, once: str) -> bool:
+    """Whether this form was already turned into a token; marks it used when not."""
+    if not once:
+        return False
+    used: list[str] = request.session.get(_USED_ONCE, [])
+    if once in used:
+        return True
+    request.session[_USED_ONCE] = [*used, once][-_USED_KEPT:]
+    return False
 
 
 @workspace_view
@@ -37,17 +63,24 @@ def settings_home(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view
 @admin_required
 def token_list(request: WorkspaceRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None, initial={"scopes": [Scope.CONTACTS_READ]})
+    form = TokenForm(request.POST) if request.method == "POST" else _fresh_form()
     new: NewToken | None = None
     status = 200
     if request.method == "POST":
         try:
-            if form.is_valid():
+            if form.is_valid() and _already_used(request, form.cleaned_data["once"]):
+                messages.warning(
+                    request,
+                    "This form was already sent (the page was reloaded): no other token was "
+                    "made. The token it made is listed below; its secret was shown once.",
+                )
+                form = _fresh_form()
+            elif form.is_valid():
                 new = create_token(
                     request.membership, form.cleaned_data["scopes"],
                     form.cleaned_data["name"], created_by=request.membership.user,
                 )  # fmt: skip
-                form = TokenForm(initial={"scopes": [Scope.CONTACTS_READ]})
+                form = _fresh_form()
                 status = 201
         except PlanRequired as refusal:
             messages.error(request, str(refusal))

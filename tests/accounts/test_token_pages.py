@@ -44,6 +44,27 @@ def test_the_page_showing_a_new_token_is_never_cached(admin_client: Client) -> N
     assert "no-store" in response["Cache-Control"]
 
 
+def test_reloading_the_page_that_shows_a_new_token_makes_no_second_token(
+    admin_client: Client,
+) -> None:
+    page = admin_client.get(URL)
+    once = page.context["form"]["once"].value()
+    assert once and f'name="once" value="{once}"' in page.content.decode()
+    posted = {"name": "CRM sync", "scopes": ["contacts:read"], "once": once}
+    first = admin_client.post(URL, posted)
+    assert first.status_code == 201
+    again = admin_client.post(URL, posted)  # the browser's "resend the form?" on reload
+    assert again.status_code == 200
+    assert again.context["new"] is None
+    assert "no other token was made" in again.content.decode()
+    assert ApiToken.objects.count() == 1
+    # The page after the token shows a new form value, and with it the next token is made.
+    next_once = first.context["form"]["once"].value()
+    assert next_once and next_once != once
+    assert admin_client.post(URL, {**posted, "once": next_once}).status_code == 201
+    assert ApiToken.objects.count() == 2
+
+
 def test_a_scope_is_required(admin_client: Client) -> None:
     response = admin_client.post(URL, {"name": "x"})
     assert response.status_code == 200
