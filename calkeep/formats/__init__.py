@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from calkeep.formats.draft import ParsedFile, UnreadableFile
 from calkeep.formats.normalize import finish_rows
+from calkeep.lib.progress import Progress
 
 FORMATS = ("google_csv", "outlook_csv", "icloud_csv", "vcard", "generic_csv")
 
@@ -17,9 +18,11 @@ def read_contacts(
     format: str = "auto",
     region: str | None = None,
     mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> ParsedFile:
     """Read a contact file. Raises UnreadableFile with a message for a person when the file
-    as a whole cannot be read; problems of single rows come back on the rows."""
+    as a whole cannot be read; problems of single rows come back on the rows. `progress`
+    hears steps "read" (lines of the file), "phones" (numbers) and "check" (rows)."""
     from calkeep.formats.csv_dialects import read_csv
     from calkeep.formats.detect import detect_format
     from calkeep.formats.vcard import parse_vcard
@@ -27,8 +30,11 @@ def read_contacts(
     if format not in ("auto", *FORMATS):
         raise UnreadableFile(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
     kind = detect_format(data) if format == "auto" else format
-    parsed = parse_vcard(data) if kind == "vcard" else read_csv(data, kind=kind, mapping=mapping)
-    finish_rows(parsed.rows, region)
+    if kind == "vcard":
+        parsed = parse_vcard(data, progress)
+    else:
+        parsed = read_csv(data, kind=kind, mapping=mapping, progress=progress)
+    finish_rows(parsed.rows, region, progress)
     return parsed
 
 

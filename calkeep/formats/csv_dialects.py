@@ -42,6 +42,7 @@ from calkeep.formats.csv_rows import (
 from calkeep.formats.draft import Issue, ParsedFile, ParsedRow, UnreadableFile
 from calkeep.formats.encoding import decode_bytes, refuse_unreadable
 from calkeep.lib.dates import parse_birthday
+from calkeep.lib.progress import EVERY, Progress
 
 CSV_KINDS = ("google_csv", "outlook_csv", "icloud_csv", "generic_csv")
 DELIMITERS = (",", ";", "\t", "|")
@@ -75,17 +76,25 @@ class CsvTable:
         return itertools.chain(self.sample, self.rest)
 
 
-def read_csv(data: bytes, *, kind: str, mapping: dict[str, str] | None = None) -> ParsedFile:
+def read_csv(
+    data: bytes,
+    *,
+    kind: str,
+    mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> ParsedFile:
     """Read a CSV contact file of `kind`. `mapping` ({column: field key}) overrides the
     mapping the headers suggest. Raises UnreadableFile when the file as a whole is unusable."""
     if kind not in CSV_KINDS:
         raise UnreadableFile(f"unknown CSV kind {kind!r}; choose one of {', '.join(CSV_KINDS)}")
     refuse_unreadable(data)
     with _paused_gc():
-        return _read_csv(data, kind, mapping)
+        return _read_csv(data, kind, mapping, progress)
 
 
-def _read_csv(data: bytes, kind: str, mapping: dict[str, str] | None) -> ParsedFile:
+def _read_csv(
+    data: bytes, kind: str, mapping: dict[str, str] | None, progress: Progress | None
+) -> ParsedFile:
     decoded = decode_bytes(data)
     if decoded.text.lstrip("\ufeff \t\r\n")[:11].upper() == "BEGIN:VCARD":
         raise UnreadableFile(
@@ -114,7 +123,8 @@ def _read_csv(data: bytes, kind: str, mapping: dict[str, str] | None) -> ParsedF
             f"{decoded.replaced} byte(s) could not be read as {decoded.encoding} and were "
             "replaced with �"
         )
-    rows = _read_rows(table, plan, notices)
+    lines = decoded.text.count("\n") + 1 if progress is not None else 0
+    rows = _read_rows(table, plan, notices, progress, lines)
     return ParsedFile(kind, decoded.encoding, rows, notices, columns, applied, table.delimiter)
 
 
@@ -154,7 +164,10 @@ def _header_after_preamble(table: CsvTable, kind: str) -> tuple[CsvTable, dict[s
     return None
 
 
-def _read_rows(table: CsvTable, plan: ColumnPlan, notices: list[str]) -> list[ParsedRow]:
+def _read_rows(
+    table: CsvTable, plan: ColumnPlan, notices: list[str], progress: Progress | None, lines: int
+) -> list[ParsedRow]:
+    """The file's records as rows; `progress` hears the line reached ("read") out of `lines`."""
     width = len(table.headers)
     rows: list[ParsedRow] = []
     short: list[int] = []
@@ -172,6 +185,8 @@ def _read_rows(table: CsvTable, plan: ColumnPlan, notices: list[str]) -> list[Pa
         elif len(cells) < width:
             short.append(number)
         rows.append(ParsedRow(number, draft, line, warnings))
+        if progress is not None and number % EVERY == 0:
+            progress("read", line, lines)
     if short:
         shown = ", ".join(str(n) for n in short[:10]) + (", …" if len(short) > 10 else "")
         notices.append(

@@ -11,12 +11,16 @@ from calkeep.formats.emails import check_email
 from calkeep.formats.phones import lost_leading_zero, parse_phone, parse_phones, strip_tel_uri
 from calkeep.lib.dates import is_birthday
 from calkeep.lib.memory import paused_gc
+from calkeep.lib.progress import EVERY, Progress
 from calkeep.lib.text import clean_text
 
 
-def finish_rows(rows: list[ParsedRow], region: str | None) -> None:
+def finish_rows(
+    rows: list[ParsedRow], region: str | None, progress: Progress | None = None
+) -> None:
     """`finish_row` for every row of a file, with the phone numbers parsed in one batch
-    (phones.parse_phones) between cleaning the rows and finishing them."""
+    (phones.parse_phones) between cleaning the rows and finishing them. `progress` hears
+    the numbers parsed ("phones") and the rows finished ("check")."""
     with paused_gc():
         regions = []
         pool: dict[str, str] = {}
@@ -24,15 +28,18 @@ def finish_rows(rows: list[ParsedRow], region: str | None) -> None:
             if row.draft is not None:
                 _clean_strings(row.draft, pool)
             regions.append(_phone_region(row, region))
-        parse_phones(
+        numbers = (
             (phone.raw, phone_region)
             for row, phone_region in zip(rows, regions, strict=True)
             if row.draft is not None
             for phone in row.draft.phones
             if not phone.e164
         )
-        for row, phone_region in zip(rows, regions, strict=True):
+        parse_phones(numbers, progress)
+        for number, (row, phone_region) in enumerate(zip(rows, regions, strict=True), 1):
             _finish_cleaned(row, phone_region)
+            if progress is not None and number % EVERY == 0:
+                progress("check", number, len(rows))
 
 
 def finish_row(row: ParsedRow, region: str | None) -> ParsedRow:

@@ -15,6 +15,7 @@ from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberTyp
 from calkeep.formats.phone_parse import fast_parse
 from calkeep.formats.phone_validity import is_valid_number
 from calkeep.lib.forked import map_in_two
+from calkeep.lib.progress import Progress
 from calkeep.lib.text import digits_only
 
 # phonenumbers compiles its metadata patterns on every use unless told to keep them; the
@@ -67,6 +68,8 @@ _RESULTS: dict[tuple[str, str | None], PhoneResult] = {}
 _RESULTS_MAX = 200_000
 # Below this many numbers to parse a second process is not worth its start.
 _FORK_MIN_NUMBERS = 20_000
+# Slices of a batch whose progress is followed: a fork each, a few milliseconds apiece.
+_PROGRESS_SLICES = 5
 
 
 def parse_phone(raw: str, region: str | None) -> PhoneResult:
@@ -79,16 +82,26 @@ def parse_phone(raw: str, region: str | None) -> PhoneResult:
     return result
 
 
-def parse_phones(numbers: Iterable[tuple[str, str | None]]) -> None:
+def parse_phones(
+    numbers: Iterable[tuple[str, str | None]], progress: Progress | None = None
+) -> None:
     """Parse many (raw, region) pairs ahead of `parse_phone` asking for them one by one:
-    each distinct pair once, on two cores when there are many (lib/forked.py)."""
+    each distinct pair once, on two cores when there are many (lib/forked.py). With
+    `progress`, in up to _PROGRESS_SLICES slices (each still big enough to fork for), and
+    the numbers parsed so far reported ("phones") after each."""
     todo = [key for key in dict.fromkeys(numbers) if key not in _RESULTS]
-    for key, (e164, extension, warning, code, national) in zip(
-        todo, map_in_two(_read_as_tuple, todo, _FORK_MIN_NUMBERS), strict=True
-    ):
-        _remember(key, PhoneResult(e164, extension, warning, code))
-        if e164 and national is not None:
-            _NATIONAL_NUMBERS[e164] = national
+    slices = min(_PROGRESS_SLICES, len(todo) // _FORK_MIN_NUMBERS) if progress else 1
+    size = -(-len(todo) // max(slices, 1)) or 1  # rounded up: no small slice left over
+    for start in range(0, len(todo), size):
+        part = todo[start : start + size]
+        for key, (e164, extension, warning, code, national) in zip(
+            part, map_in_two(_read_as_tuple, part, _FORK_MIN_NUMBERS), strict=True
+        ):
+            _remember(key, PhoneResult(e164, extension, warning, code))
+            if e164 and national is not None:
+                _NATIONAL_NUMBERS[e164] = national
+        if progress is not None:
+            progress("phones", start + len(part), len(todo))
 
 
 def _read_as_tuple(

@@ -44,6 +44,7 @@ from calkeep.formats.vcard_params import (
 )
 from calkeep.formats.vcard_source import SourceText, decode_source, decode_value_bytes
 from calkeep.lib.dates import parse_birthday
+from calkeep.lib.progress import EVERY, Progress
 
 # Google's all-contacts system group, which Android and Google exports write as a category
 # on every card; it is not a user's label (EXPECTED.md "Tags").
@@ -55,22 +56,24 @@ EXTENSION_PARAM = "X-CALKEEP-EXT"
 EXTENSION_SEPARATOR = " ext. "
 
 
-def parse_vcard(data: bytes) -> ParsedFile:
+def parse_vcard(data: bytes, progress: Progress | None = None) -> ParsedFile:
     """Read every card of a vCard file. Raises UnreadableFile (with a message for a person)
-    when the file holds no readable card; problems of single cards come back on the rows."""
+    when the file holds no readable card; problems of single cards come back on the rows.
+    `progress` hears the line reached ("read") out of the file's lines."""
     with _gc_paused():
-        return _parse(data)
+        return _parse(data, progress)
 
 
-def _parse(data: bytes) -> ParsedFile:
+def _parse(data: bytes, progress: Progress | None) -> ParsedFile:
     source = decode_source(data)
     lines = split_lines(source.text)
     source.text = ""  # up to 40 MB for a 10 MB file; only the lines are read from here on
-    rows, complete, last = _read_cards(iter_cards(lines, nest_freely=True), source)
+    rows, complete, last = _read_cards(iter_cards(lines, nest_freely=True), source, progress, lines)
     if last is not None and last.status == TRUNCATED and last.nested_freely:
         # The file ended inside a card that held a nested BEGIN:VCARD: rather a card whose
         # END:VCARD was lost. Read again letting only AGENT nest (see vcard_lex).
-        rows, complete, last = _read_cards(iter_cards(lines, nest_freely=False), source)
+        cards = iter_cards(lines, nest_freely=False)
+        rows, complete, last = _read_cards(cards, source, progress, lines)
     if last is None:
         raise UnreadableFile(_not_a_vcard("\n".join(lines[:100])), "not_vcard")
     if not complete:
@@ -83,7 +86,7 @@ def _parse(data: bytes) -> ParsedFile:
 
 
 def _read_cards(
-    cards: Iterator[RawCard], source: SourceText
+    cards: Iterator[RawCard], source: SourceText, progress: Progress | None, lines: list[str]
 ) -> tuple[list[ParsedRow], int, RawCard | None]:
     """(rows, how many cards were complete, the last card). Each card is read as soon as it
     is lexed, so its raw properties are freed while still in the CPU cache."""
@@ -93,6 +96,8 @@ def _read_cards(
     for last in cards:
         rows.append(_read_row(last, source))
         complete += last.status != TRUNCATED
+        if progress is not None and len(rows) % EVERY == 0:
+            progress("read", last.line, len(lines))
     return rows, complete, last
 
 

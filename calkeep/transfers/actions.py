@@ -18,6 +18,7 @@ from calkeep.contacts.models import Contact, Operation, Source
 from calkeep.formats import read_contacts
 from calkeep.formats.draft import ParsedFile, UnreadableFile
 from calkeep.lib.memory import paused_gc
+from calkeep.lib.progress import Progress
 from calkeep.transfers.planning import STRATEGIES, ImportPlan, plan_import
 
 
@@ -55,19 +56,27 @@ def check_options(workspace: Workspace, options: ImportOptions) -> str:
     return region
 
 
-def read_file(workspace: Workspace, data: bytes, options: ImportOptions) -> ParsedFile:
+def read_file(
+    workspace: Workspace, data: bytes, options: ImportOptions, progress: Progress | None = None
+) -> ParsedFile:
     check_size(len(data))
     region = check_options(workspace, options)
-    return read_contacts(data, format=options.format, region=region, mapping=options.mapping)
+    return read_contacts(
+        data, format=options.format, region=region, mapping=options.mapping, progress=progress
+    )
 
 
 def dry_run(
-    viewer: Membership, data: bytes, options: ImportOptions, lock: bool = False
+    viewer: Membership,
+    data: bytes,
+    options: ImportOptions,
+    lock: bool = False,
+    progress: Progress | None = None,
 ) -> ImportPlan:
     """Read and plan. The commit passes `lock` (see plan_import)."""
-    parsed = read_file(viewer.workspace, data, options)
+    parsed = read_file(viewer.workspace, data, options, progress)
     del data  # planning has no use for the bytes: 10 MB less while it and the commit run
-    return plan_import(viewer, parsed, options.strategy, lock)
+    return plan_import(viewer, parsed, options.strategy, lock, progress)
 
 
 def preview_items(plan: ImportPlan) -> Iterator[dict[str, Any]]:
@@ -88,12 +97,16 @@ _CREATE_CHUNK = 5000
 
 
 @transaction.atomic
-def write_plan(viewer: Membership, plan: ImportPlan, label: str) -> Operation:
-    """Write what the plan says, with a change record per contact for undo."""
+def write_plan(
+    viewer: Membership, plan: ImportPlan, label: str, progress: Progress | None = None
+) -> Operation:
+    """Write what the plan says, with a change record per contact for undo. `progress`
+    hears the contacts written ("write"): new ones a slice at a time, then the updates."""
     operation = Operation.objects.create(
         workspace=viewer.workspace, kind=Operation.Kind.IMPORT, actor=viewer.user, label=label[:300]
     )
     creates = [i for i in plan.items if i.outcome == "create" and i.draft is not None]
+    total = len(creates) + len(plan.updates)
     with paused_gc():
         for start in range(0, len(creates), _CREATE_CHUNK):
             items = creates[start : start + _CREATE_CHUNK]
@@ -102,7 +115,11 @@ def write_plan(viewer: Membership, plan: ImportPlan, label: str) -> Operation:
             write_change_records(operation, created, ())
             for item, pk in zip(items, created.ids, strict=True):
                 item.target_id = pk
+            if progress is not None:
+                progress("write", start + len(items), total)
         write_change_records(operation, (), _write_updates(plan))
+    if progress is not None:
+        progress("write", total, total)
     return operation
 
 

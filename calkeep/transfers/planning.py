@@ -23,6 +23,7 @@ from calkeep.formats.draft import ContactDraft, Issue, ParsedFile, ParsedRow
 from calkeep.formats.draft_dicts import draft_to_dict
 from calkeep.formats.emails import normalize_email
 from calkeep.lib.memory import paused_gc
+from calkeep.lib.progress import EVERY, Progress
 
 STRATEGIES = ("skip", "merge", "overwrite")
 OUTCOMES = ("create", "update", "skip", "error")
@@ -121,13 +122,18 @@ def code_fingerprint() -> str:
 
 
 def plan_import(
-    viewer: Membership, parsed: ParsedFile, strategy: str, lock: bool = False
+    viewer: Membership,
+    parsed: ParsedFile,
+    strategy: str,
+    lock: bool = False,
+    progress: Progress | None = None,
 ) -> ImportPlan:
     """Decide create / update / skip / error for every row. Matches are looked up among
     the contacts the importing member may see: a shared normalized email is the same
     person; a shared E.164 number is only shown as a candidate. With `lock` (the commit,
     inside its transaction) the contacts an update will write are row-locked, so an edit
-    saved meanwhile is either seen by the plan or waits for the commit: never overwritten."""
+    saved meanwhile is either seen by the plan or waits for the commit: never overwritten.
+    `progress` hears the rows planned ("match")."""
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}")
     rows = parsed.rows
@@ -145,11 +151,13 @@ def plan_import(
             plan.existing = _load(viewer, owners, lock)
             matchable = plan.existing
         seen_in_file: dict[str, PlanItem] = {}
-        for row, row_emails in zip(rows, emails, strict=True):
+        for number, (row, row_emails) in enumerate(zip(rows, emails, strict=True), 1):
             item = _plan_row(
                 plan, row, row_emails, email_owner, matchable, phone_owner, seen_in_file
             )
             plan.items.append(item)
+            if progress is not None and number % EVERY == 0:
+                progress("match", number, len(rows))
     return plan
 
 

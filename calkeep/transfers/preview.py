@@ -14,10 +14,11 @@ from __future__ import annotations
 import itertools
 import json
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, overload
 
 from calkeep.lib.memory import paused_gc
+from calkeep.lib.progress import Progress
 from calkeep.transfers.models import ImportPreview, ImportPreviewChunk, ImportRun
 
 CHUNK = 100
@@ -37,11 +38,15 @@ def shows(item: dict[str, Any], name: str) -> bool:
 
 
 def store_preview(
-    run: ImportRun, items: Iterable[dict[str, Any]], progress: Callable[[int], None] | None = None
+    run: ImportRun,
+    items: Iterable[dict[str, Any]],
+    progress: Progress | None = None,
+    total: int = 0,
 ) -> ImportPreview:
     """Write `items` as a new preview of `run` (the run does not point at it yet). Items are
     encoded and compressed a chunk at a time as they come, so a 10 MB file's 200 MB of
-    item dicts are never all alive at once; `progress` hears how many are stored so far."""
+    item dicts are never all alive at once; `progress` hears how many of `total` are
+    stored so far ("preview")."""
     preview = ImportPreview.objects.create(run=run)
     counts: dict[str, list[int]] = {name: [] for name in FILTERS}
     encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -61,7 +66,7 @@ def store_preview(
                 ImportPreviewChunk.objects.bulk_create(pending)
                 pending = []
                 if progress is not None:
-                    progress(stored)
+                    progress("preview", stored, total)
     ImportPreviewChunk.objects.bulk_create(pending)
     preview.items, preview.counts = stored, counts
     preview.save(update_fields=["items", "counts"])
