@@ -65,8 +65,6 @@ class ImportRun(models.Model):
     # ImportPlan.outcome_digest of the plan the stored preview shows: a commit whose plan
     # has the same digest keeps that preview instead of packing it again.
     preview_digest = models.CharField(max_length=64, blank=True)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
     error_message = models.TextField(blank=True)
     operation = models.OneToOneField(
         Operation, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_run"
@@ -158,6 +156,21 @@ class ImportPreviewChunk(models.Model):
 
     def __str__(self) -> str:
         return f"Chunk {self.number} of preview {self.preview_id}"
+
+
+class ImportProgress(models.Model):
+    """How far the worker got in a run's current step (transfers/progress.py writes and reads
+    it). Keyed by the run's id with no foreign key: it is written from a connection of its
+    own while the commit holds the run's row locked, and on SQLite it lives in a database
+    file of its own."""
+
+    run_id = models.BigIntegerField(primary_key=True)
+    step = models.CharField(max_length=20)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Import {self.run_id}: {self.step} {self.done}/{self.total}"
 
 
 class SavedMapping(models.Model):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -26,19 +25,21 @@ from calkeep.contacts.models import ContactChange
 from calkeep.formats.csv_mapping import has_contact_evidence, validate_mapping
 from calkeep.formats.csv_preview import CsvColumns, read_columns
 from calkeep.formats.detect import detect_format
-from calkeep.formats.draft import UnreadableFile
+from calkeep.formats.draft import ParsedFile, UnreadableFile
 from calkeep.formats.encoding import refuse_unreadable
+from calkeep.lib.progress import Progress
 from calkeep.transfers.actions import (
     ImportOptions,
     check_options,
     check_size,
-    dry_run,
     preview_items,
+    read_file,
     write_plan,
 )
 from calkeep.transfers.models import ImportRun, SavedMapping
-from calkeep.transfers.planning import ImportPlan
+from calkeep.transfers.planning import ImportPlan, plan_import
 from calkeep.transfers.preview import discard_other_previews, store_preview
+from calkeep.transfers.progress import ProgressReporter
 
 Status = ImportRun.Status
 logger = logging.getLogger(__name__)
@@ -159,8 +160,11 @@ def analyze_run(run_id: int) -> None:
     if run.status != Status.ANALYZING:
         return
     try:
-        plan = _plan(run, run.strategy, phase=lambda text: _set_phase(run.pk, text))
-        _store_preview(run, plan, status=Status.PREVIEWED)
+        with ProgressReporter(run.pk) as progress:
+            viewer = run_member(run)
+            parsed = _read(run, viewer, progress)
+            plan = plan_import(viewer, parsed, run.strategy, progress=progress)
+            _store_preview(run, plan, Status.PREVIEWED, progress)
     except UnreadableFile as error:
         _fail(run.pk, error.message)
     except Exception as error:
@@ -181,15 +185,11 @@ def replan(run: ImportRun, strategy: str) -> None:
     start_analysis(run)
 
 
-def _plan(
-    run: ImportRun, strategy: str, phase: Callable[[str], None], lock: bool = False
-) -> ImportPlan:
-    viewer = run_member(run)
-    options = ImportOptions(run.requested_format, run.region, strategy, run.mapping or None)
-    phase(f"Reading {run.filename}")
-    plan = dry_run(viewer, run.stored_file(), options, lock)
-    phase(f"Checking {len(plan.items):,} rows")
-    return plan
+def _read(run: ImportRun, viewer: Membership, progress: Progress) -> ParsedFile:
+    """The stored file, read with the run's options. What comes out depends on them and the
+    file alone, and neither changes while the worker has the run (ANALYZING, RUNNING)."""
+    options = ImportOptions(run.requested_format, run.region, run.strategy, run.mapping or None)
+    return read_file(viewer.workspace, run.stored_file(), options, progress)
 
 
 _PREVIEW_FIELDS = [
@@ -197,11 +197,11 @@ _PREVIEW_FIELDS = [
 ]  # fmt: skip
 
 
-def _store_preview(run: ImportRun, plan: ImportPlan, status: str) -> None:
+def _store_preview(run: ImportRun, plan: ImportPlan, status: str, progress: Progress) -> None:
     """The analysis' end. The preview is written first, outside a transaction (on SQLite a
     transaction holds the one write lock for as long as it lasts); the run takes it only if
     it is still being analysed (a second analysis of it may have finished meanwhile)."""
-    fields = _set_preview(run, plan, status, plan.outcome_digest())
+    fields = _set_preview(run, plan, status, plan.outcome_digest(), progress)
     with transaction.atomic():
         current = ImportRun.objects.select_for_update().only("status").get(pk=run.pk)
         if current.status != Status.ANALYZING:
@@ -212,7 +212,9 @@ def _store_preview(run: ImportRun, plan: ImportPlan, status: str) -> None:
         discard_other_previews(run)
 
 
-def _set_preview(run: ImportRun, plan: ImportPlan, status: str, digest: str) -> list[str]:
+def _set_preview(
+    run: ImportRun, plan: ImportPlan, status: str, digest: str, progress: Progress
+) -> list[str]:
     """The plan's counts and preview on the run; the fields to save. The preview already
     stored is kept when it shows a plan with this outcome digest (the commit of an analysed
     run, nothing changed meanwhile): packing the 63,000 items of a 10 MB file takes a
@@ -226,7 +228,7 @@ def _set_preview(run: ImportRun, plan: ImportPlan, status: str, digest: str) -> 
     run.error_message = ""
     if digest and digest == run.preview_digest and run.preview_id is not None:
         return [f for f in _PREVIEW_FIELDS if f != "preview"]
-    run.preview = store_preview(run, preview_items(plan))
+    run.preview = store_preview(run, preview_items(plan), progress, len(plan.items))
     run.preview_digest = digest
     return [*_PREVIEW_FIELDS, "preview_digest"]
 
@@ -240,10 +242,6 @@ def run_member(run: ImportRun) -> Membership:
             "no_member",
         )
     return membership
-
-
-def _set_phase(run_id: int, text: str) -> None:
-    ImportRun.objects.filter(pk=run_id).update(phase=text[:200])
 
 
 def _fail(run_id: int, message: str) -> None:
@@ -284,23 +282,35 @@ def commit_run(run_id: int) -> ImportPlan | None:
         run.phase = f"Importing {run.rows:,} rows in one transaction"
         run.save(update_fields=["status", "phase"])
     try:
-        with transaction.atomic():
-            run = runs.get(pk=run_id)
-            if run.status != Status.RUNNING:
-                return None  # another worker finished it meanwhile
-            plan = _plan(run, run.strategy, phase=lambda text: None, lock=True)
-            run.operation = write_plan(run_member(run), plan, label=f"Import of {run.filename}")
-            run.committed_at = timezone.now()
-            # An analysed run kept its plan's digest; a run of `calkeep import` has none.
-            digest = plan.outcome_digest() if run.preview_digest else ""
-            fields = _set_preview(run, plan, Status.COMMITTED, digest)
-            # One UPDATE: on SQLite each rewrites the whole row, the 10 MB upload included.
-            run.save(update_fields=[*fields, "operation", "committed_at"])
-            discard_other_previews(run)
-        return plan
+        with ProgressReporter(run_id) as progress:
+            return _commit(run_id, progress)
     except Exception as error:
         _fail(run_id, _failure_message(error))
         raise
+
+
+def _commit(run_id: int, progress: Progress) -> ImportPlan | None:
+    """The file is read before the write transaction begins (see _read): on SQLite that
+    transaction holds the database's one write lock for as long as it lasts, and reading a
+    10 MB file is about half of the commit's time. Planning sees, and locks, the contacts as
+    they are inside it."""
+    run = ImportRun.objects.defer("data").get(pk=run_id)
+    parsed = _read(run, run_member(run), progress)
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().defer("data").get(pk=run_id)
+        if run.status != Status.RUNNING:
+            return None  # another worker finished it meanwhile
+        viewer = run_member(run)
+        plan = plan_import(viewer, parsed, run.strategy, lock=True, progress=progress)
+        run.operation = write_plan(viewer, plan, f"Import of {run.filename}", progress)
+        run.committed_at = timezone.now()
+        # An analysed run kept its plan's digest; a run of `calkeep import` has none.
+        digest = plan.outcome_digest() if run.preview_digest else ""
+        fields = _set_preview(run, plan, Status.COMMITTED, digest, progress)
+        # One UPDATE: on SQLite each rewrites the whole row, the 10 MB upload included.
+        run.save(update_fields=[*fields, "operation", "committed_at"])
+        discard_other_previews(run)
+    return plan
 
 
 def _failure_message(error: Exception) -> str:

@@ -21,6 +21,7 @@ from calkeep.transfers.actions import ImportOptions
 from calkeep.transfers.forms import CommitForm, MappingForm, UploadForm
 from calkeep.transfers.models import ImportRun
 from calkeep.transfers.preview import FILTERS, PreviewRows, iter_items
+from calkeep.transfers.progress import read_progress
 
 PREVIEW_PAGE = 100
 OUTCOME_FILTERS = FILTERS
@@ -100,6 +101,7 @@ def detail(request: WorkspaceRequest, run_id: int) -> HttpResponse:
     page = Paginator(rows, PREVIEW_PAGE).get_page(request.GET.get("page"))
     context = {
         "run": run, "page": page, "shown": shown, "filters": OUTCOME_FILTERS,
+        "progress": read_progress(run.pk) if run.is_active else None,
         "form": CommitForm(initial={"strategy": run.strategy}),
         "conflicts": runs.undo_conflicts(run),
         "written": runs.written_counts(run),
@@ -128,7 +130,8 @@ def commit(request: WorkspaceRequest, run_id: int) -> HttpResponse:
 @workspace_view
 def progress(request: WorkspaceRequest, run_id: int) -> HttpResponse:
     run = get_run(request, run_id)
-    response = render(request, "transfers/_progress.html", {"run": run})
+    context = {"run": run, "progress": read_progress(run.pk) if run.is_active else None}
+    response = render(request, "transfers/_progress.html", context)
     if not run.is_active and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"  # the work is over: show the whole page again
     return response

@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from calkeep.accounts.models import Membership
 from calkeep.contacts.actions import create_contact
 from calkeep.contacts.models import Contact
+from calkeep.transfers import runs
+from calkeep.transfers.actions import ImportOptions
 from calkeep.transfers.models import ImportRun
 from tests.browser.conftest import TaskWorker, log_in
 
@@ -69,3 +72,24 @@ def test_generic_csv_mapping_dry_run_merge_progress_and_undo(
     page.get_by_text("This import was undone").wait_for(timeout=30_000)
     assert list(Contact.objects.values_list("organization", flat=True)) == ["Old Co"]
     assert ImportRun.objects.get().status == ImportRun.Status.UNDONE
+
+
+def test_without_javascript_the_import_page_reloads_until_the_commit_is_done(
+    browser: Any, live_server: Any, browser_admin: User, task_worker: TaskWorker
+) -> None:
+    viewer = Membership.objects.get(user=browser_admin)
+    data = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEMAIL:ana@example.com\r\nEND:VCARD\r\n"
+    run = runs.receive_upload(viewer, "ana.vcf", data, ImportOptions())
+    assert runs.queue_commit(run, "skip")
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, live_server, browser_admin)
+        page.goto(f"{live_server.url}/w/acme/people/import/{run.pk}/")
+        assert page.locator("#progress").get_attribute("data-status") == "queued"
+        task_worker.start()
+        # No htmx without JavaScript: the page's own refresh brings the result.
+        page.locator('#progress[data-status="committed"]').wait_for(timeout=30_000)
+        assert "1 created" in page.locator("#progress").inner_text()
+    finally:
+        context.close()

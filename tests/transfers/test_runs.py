@@ -282,7 +282,7 @@ def test_an_analysis_that_crashes_ends_the_run_with_a_message_not_a_500(
     def crash(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(runs, "dry_run", crash)
+    monkeypatch.setattr(runs, "plan_import", crash)
     response = upload(admin_client, VCARDS, name="people.vcf")
     run = ImportRun.objects.get()
     assert response.status_code == 302 and run.status == Status.FAILED
