@@ -201,7 +201,7 @@ def page_phase(phase: str, viewer: Any, name: str, inputs: Path) -> int:
         run_id = uploaded.pk
         del uploaded  # the worker starts from the run's id, without the upload in memory
         return timed(lambda: analyze_run(run_id), lambda: ImportRun.objects.get(pk=run_id).rows)
-    run = ImportRun.objects.defer("data", "preview_gz").get(status=ImportRun.Status.PREVIEWED)
+    run = ImportRun.objects.defer("data").get(status=ImportRun.Status.PREVIEWED)
     assert queue_commit(run, "merge")
     return timed(lambda: commit_run(run.pk), lambda: run.rows)
 
