@@ -17,6 +17,12 @@ def test_small_or_threaded_work_stays_in_this_process() -> None:
     assert map_in_two(lambda x: x, [], min_items=0) == []
 
 
+def test_progress_is_told_every_thousand_items_in_one_process() -> None:
+    told: list[int] = []
+    assert map_in_two(lambda x: x, list(range(2500)), 10_000, told.append) == list(range(2500))
+    assert told == [1000, 2000, 2500]
+
+
 def _run(script: str) -> str:
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(script)],
@@ -65,3 +71,16 @@ def test_can_fork_needs_one_thread() -> None:
     assert forked.can_fork() is (
         hasattr(os, "fork") and threading.active_count() == 1 and len(os.sched_getaffinity(0)) >= 2
     )
+
+
+def test_in_two_processes_progress_counts_both_halves() -> None:
+    out = _run("""
+        from calkeep.lib import forked
+        assert forked.can_fork(), "needs two cores and one thread"
+        told = []
+        assert forked.map_in_two(lambda x: -x, list(range(4001)), 10, told.append) == [
+            -x for x in range(4001)
+        ]
+        print(told)
+    """)
+    assert out == "[2000, 4000, 4001]"  # this process's half, doubled; then all of them

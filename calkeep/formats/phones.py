@@ -68,8 +68,6 @@ _RESULTS: dict[tuple[str, str | None], PhoneResult] = {}
 _RESULTS_MAX = 200_000
 # Below this many numbers to parse a second process is not worth its start.
 _FORK_MIN_NUMBERS = 20_000
-# Slices of a batch whose progress is followed: a fork each, a few milliseconds apiece.
-_PROGRESS_SLICES = 5
 
 
 def parse_phone(raw: str, region: str | None) -> PhoneResult:
@@ -86,22 +84,16 @@ def parse_phones(
     numbers: Iterable[tuple[str, str | None]], progress: Progress | None = None
 ) -> None:
     """Parse many (raw, region) pairs ahead of `parse_phone` asking for them one by one:
-    each distinct pair once, on two cores when there are many (lib/forked.py). With
-    `progress`, in up to _PROGRESS_SLICES slices (each still big enough to fork for), and
-    the numbers parsed so far reported ("phones") after each."""
+    each distinct pair once, on two cores when there are many (lib/forked.py). `progress`
+    hears how many are parsed ("phones")."""
     todo = [key for key in dict.fromkeys(numbers) if key not in _RESULTS]
-    slices = min(_PROGRESS_SLICES, len(todo) // _FORK_MIN_NUMBERS) if progress else 1
-    size = -(-len(todo) // max(slices, 1)) or 1  # rounded up: no small slice left over
-    for start in range(0, len(todo), size):
-        part = todo[start : start + size]
-        for key, (e164, extension, warning, code, national) in zip(
-            part, map_in_two(_read_as_tuple, part, _FORK_MIN_NUMBERS), strict=True
-        ):
-            _remember(key, PhoneResult(e164, extension, warning, code))
-            if e164 and national is not None:
-                _NATIONAL_NUMBERS[e164] = national
-        if progress is not None:
-            progress("phones", start + len(part), len(todo))
+    counted = None if progress is None else lambda done: progress("phones", done, len(todo))
+    for key, (e164, extension, warning, code, national) in zip(
+        todo, map_in_two(_read_as_tuple, todo, _FORK_MIN_NUMBERS, counted), strict=True
+    ):
+        _remember(key, PhoneResult(e164, extension, warning, code))
+        if e164 and national is not None:
+            _NATIONAL_NUMBERS[e164] = national
 
 
 def _read_as_tuple(

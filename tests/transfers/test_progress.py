@@ -76,7 +76,7 @@ def test_the_analysis_reports_each_step_in_counts_every_thousand_rows(
     calls = recorded[0].calls
     assert steps(calls) == ["read", "phones", "check", "match", "preview"]
     assert of(calls, "read") == [(1001, 2502), (2001, 2502)]  # lines: a header, a last \n
-    assert of(calls, "phones") == [(ROWS, ROWS)]
+    assert of(calls, "phones") == [(1000, ROWS), (2000, ROWS), (ROWS, ROWS)]
     assert of(calls, "check") == of(calls, "match") == [(1000, ROWS), (2000, ROWS)]
     assert of(calls, "preview") == [(n, ROWS) for n in range(500, 2501, 500)]
 
