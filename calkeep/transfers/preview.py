@@ -25,7 +25,8 @@ CHUNK = 100
 FILTERS = ("create", "update", "skip", "error", "warning")
 _INSERT_BATCH = 50  # chunks per INSERT: about half a megabyte
 _READ_BATCH = 50  # chunks per SELECT when reading them all
-_LEVEL = 1  # zlib level: 50 MB of JSON in ~1 s; level 5 takes twice as long for 20 % less
+# Deflate level 1: 50 MB of JSON in 0.17 s; level 5 took 0.29 s for a fifth less (52337f2).
+_LEVEL = 1
 
 
 def shows(item: dict[str, Any], name: str) -> bool:
@@ -101,9 +102,9 @@ class PreviewRows(Sequence[dict[str, Any]]):
         self.name = name if name in FILTERS else ""
         if self.name:
             self.per_chunk: list[int] = list(preview.counts.get(self.name, []))
-        else:
-            full, rest = divmod(preview.items, CHUNK)
-            self.per_chunk = [CHUNK] * full + ([rest] if rest else [])
+        else:  # every item has one outcome: a chunk's items, whatever CHUNK was when stored
+            outcomes = [preview.counts.get(name, []) for name in FILTERS if name != "warning"]
+            self.per_chunk = [sum(counts) for counts in zip(*outcomes, strict=True)]
 
     def __len__(self) -> int:
         return sum(self.per_chunk)

@@ -97,6 +97,16 @@ def test_every_page_of_every_filter_shows_its_rows_across_chunk_boundaries(
     assert shown == expected
 
 
+def test_a_preview_reads_back_after_the_chunk_size_changed(
+    run: ImportRun, small_chunks: list[list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored(run, ITEMS)  # in chunks of 4
+    monkeypatch.setattr(preview, "CHUNK", 7)
+    assert run.preview is not None
+    assert Paginator(PreviewRows(run.preview), 5).page(5).object_list == ITEMS[20:]
+    assert run.preview_items() == ITEMS
+
+
 def test_an_empty_preview_has_one_empty_page(run: ImportRun) -> None:
     stored(run, [])
     assert run.preview is not None
