@@ -149,6 +149,9 @@ def _open_channel(create: bool) -> BaseDatabaseWrapper | None:
         settings["NAME"] = sidecar_name(name)
         if not create and not os.path.exists(settings["NAME"]):
             return None
+        # Its writes take microseconds: one that waits longer is better given up than the
+        # import held up for the main database's 30 s.
+        settings["OPTIONS"] = {**settings.get("OPTIONS", {}), "timeout": 2}
     channel: BaseDatabaseWrapper = load_backend(settings["ENGINE"]).DatabaseWrapper(
         settings, "import_progress"
     )
