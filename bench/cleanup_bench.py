@@ -24,6 +24,8 @@ import tempfile
 import time
 from typing import Any
 
+from hostinfo import core_speed, load
+
 TARGET_SECONDS = 5.0
 GIVEN = [
     "Ana", "Bruno", "Chen", "Dana", "Elif", "Farah", "Giulia", "Hiro", "Ines", "Jonas", "Kemal",
@@ -233,6 +235,7 @@ def main() -> None:
         phases = {"seed": lambda: seed(args.count), "preview": preview, "apply": apply_and_revert}
         print(json.dumps(phases[args.phase]()))
         return
+    print(f"load average before: {load()}; {core_speed()}")
     for db in args.db.split(","):
         with tempfile.TemporaryDirectory(prefix="calkeep-cleanup-bench-") as data:
             env = {**os.environ, "CALKEEP_DATA_DIR": data, "PYTHONPATH": os.getcwd()}
@@ -254,6 +257,7 @@ def main() -> None:
                     f"  apply (the job inline, chunks of 500): {job['apply']} s, "
                     f"{job['changed']:,} changed; whole-run revert: {job['revert']} s"
                 )
+    print(f"load average after: {load()}")
 
 
 if __name__ == "__main__":

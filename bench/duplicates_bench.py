@@ -26,6 +26,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from hostinfo import core_speed, load
+
 from calkeep.cleanup.duplicates import (
     DuplicateGroup,
     MatchRecord,
@@ -199,6 +201,7 @@ def _retyped(rng: random.Random, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
+    print(f"load average before: {load()}; {core_speed()}")
     started = time.perf_counter()
     records, twins = generated_book_with_twins(args.contacts)
     built = time.perf_counter() - started

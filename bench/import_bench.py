@@ -26,6 +26,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hostinfo import core_speed, load
+
 PHASES = ("floor_csv", "csv_dry_run", "csv_commit", "floor_vcf", "vcf_dry_run")
 # The page's way, in a database prepared again: the analysis (dry run + preview stored on the
 # run), then the commit of that run in another fresh process (the worker's commit_run).
@@ -77,7 +81,7 @@ def main() -> None:
     if args.phase:
         measure(args.phase, args.inputs)
         return
-    print(f"load average before: {_load()}; {_core_speed()}")
+    print(f"load average before: {load()}; {core_speed()}")
     header = f"{'db':9} {'phase':15} {'seconds':>8} {'cpu s':>7} {'x floor':>8} {'peak MB':>8}"
     print(f"{header}  target")
     for db in args.db.split(","):
@@ -99,25 +103,7 @@ def main() -> None:
             for phase in PAGE_PHASES:
                 result = run_phase(phase, args.inputs, env)
                 report(db, phase, result, floors)
-    print(f"load average after: {_load()}")
-
-
-def _core_speed() -> str:
-    """The same host can be twice as slow from one day to the next (a shared vCPU): a fixed
-    pure-Python loop, timed here, says how fast this run's core was, so runs compare."""
-    best = min(_timed_loop() for _ in range(3))
-    return f"core: sum of 10**7 squares in {best:.2f} s"
-
-
-def _timed_loop() -> float:
-    start = time.perf_counter()
-    sum(i * i for i in range(10**7))
-    return time.perf_counter() - start
-
-
-def _load() -> str:
-    """Other work on the machine slows the wall-clock figures; the CPU seconds much less."""
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average after: {load()}")
 
 
 def report(db: str, phase: str, result: dict[str, float], floors: dict[str, float]) -> None:

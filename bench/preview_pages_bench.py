@@ -27,7 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from import_bench import _core_speed, fresh_postgres, prepare
+from hostinfo import core_speed, load
+from import_bench import fresh_postgres, prepare
 
 PAGES = (
     ("all, page 1", "", 1),
@@ -54,7 +55,7 @@ def main() -> None:
         result = analyse(args.inputs) if args.phase == "analyse" else pages(args.repeat)
         print(json.dumps(result))
         return
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {_core_speed()}")
+    print(f"load average before: {load()}; {core_speed()}")
     for db in args.db.split(","):
         with tempfile.TemporaryDirectory(prefix="calkeep-bench-") as data_dir:
             env = {**os.environ, "CALKEEP_DATA_DIR": data_dir}
@@ -67,7 +68,7 @@ def main() -> None:
             for name, timings in phase("pages", args, env).items():
                 best, median = min(timings), statistics.median(timings)
                 print(f"{db:9} {name:20} best {best:8.1f} ms   median {median:8.1f} ms")
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average after: {load()}")
 
 
 def phase(name: str, args: argparse.Namespace, env: dict[str, str]) -> dict:
