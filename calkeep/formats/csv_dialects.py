@@ -13,12 +13,10 @@ physical line (counting LF line breaks) where the row starts, for "row 12 (line 
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import itertools
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from calkeep.formats.csv_headers import fold_header
@@ -42,6 +40,7 @@ from calkeep.formats.csv_rows import (
 from calkeep.formats.draft import Issue, ParsedFile, ParsedRow, UnreadableFile
 from calkeep.formats.encoding import decode_bytes, refuse_unreadable
 from calkeep.lib.dates import parse_birthday
+from calkeep.lib.memory import paused_gc
 from calkeep.lib.progress import EVERY, Progress
 
 CSV_KINDS = ("google_csv", "outlook_csv", "icloud_csv", "generic_csv")
@@ -88,7 +87,7 @@ def read_csv(
     if kind not in CSV_KINDS:
         raise UnreadableFile(f"unknown CSV kind {kind!r}; choose one of {', '.join(CSV_KINDS)}")
     refuse_unreadable(data)
-    with _paused_gc():
+    with paused_gc():
         return _read_csv(data, kind, mapping, progress)
 
 
@@ -217,25 +216,6 @@ def _parse_birthdays(rows: list[ParsedRow], default_day_first: bool, notices: li
         row.draft.birthday = value
         if warning:
             row.warnings.append(Issue("birthday", warning, "birthday_unreadable"))
-
-
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Building ~10 small objects per row triggers the cyclic garbage collector over and over
-    as the list of rows grows; it was half the time of a 10 MB import. Rows and drafts hold
-    no reference cycles, so nothing is lost by pausing it while a file is read."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # Everything built meanwhile sits in the youngest generation, and the first
-        # collection after enabling would scan it all at once (a quarter second for 70,000
-        # rows). freeze + unfreeze moves it straight to the oldest generation instead.
-        gc.freeze()
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
 
 
 def _default_day_first(kind: str, headers: list[str]) -> bool:
