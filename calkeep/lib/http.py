@@ -28,7 +28,7 @@ class HttpResult:
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int | None, address: str, timeout: float) -> None:
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
         super().__init__(host, port, timeout=timeout)
         self._address = address
 
@@ -37,7 +37,7 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int | None, address: str, timeout: float) -> None:
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
         self._tls = ssl.create_default_context()
         super().__init__(host, port, timeout=timeout, context=self._tls)
         self._address = address
@@ -58,14 +58,17 @@ def post(
     """POST `body`; never raises for network trouble, the result says what happened."""
     parts = urlsplit(url)
     host = parts.hostname or ""
+    # Always pass the port: given none, http.client reads one off the host itself, and an
+    # IPv6 literal's last group (`2001:db8::1` -> port 1, host `2001:db8:`) looks like one.
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     address = connect_to or host
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     started = time.monotonic()
     connection: http.client.HTTPConnection
     if parts.scheme == "https":
-        connection = _PinnedHTTPSConnection(host, parts.port, address, timeout)
+        connection = _PinnedHTTPSConnection(host, port, address, timeout)
     else:
-        connection = _PinnedHTTPConnection(host, parts.port, address, timeout)
+        connection = _PinnedHTTPConnection(host, port, address, timeout)
     try:
         connection.request("POST", target, body=body, headers=headers)
         response = connection.getresponse()
