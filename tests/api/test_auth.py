@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -135,6 +136,23 @@ def _token_id(user: User, workspace: Workspace) -> int:
 def test_last_used_is_shown_on_the_settings_page(
     api: ApiClient, admin_client: Any, workspace: Workspace
 ) -> None:
+    token = ApiToken.objects.get()
+    # Made long ago, so the "Created" cell cannot pass for the last use.
+    ApiToken.objects.filter(pk=token.pk).update(created_at=datetime(2020, 1, 2, tzinfo=UTC))
+    url = f"/w/{workspace.slug}/settings/tokens/"
+    assert "never" in _token_cells(admin_client.get(url), token)[5]
     api.send("GET", "/contacts")
-    page = admin_client.get(f"/w/{workspace.slug}/settings/tokens/")
-    assert timezone.now().strftime("%Y-%m-%d") in page.content.decode()
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    cells = _token_cells(admin_client.get(url), token)
+    assert cells[4] == "2020-01-02 00:00"
+    assert cells[5] == f"{timezone.localtime(token.last_used_at):%Y-%m-%d %H:%M}"
+
+
+def _token_cells(page: Any, token: ApiToken) -> list[str]:
+    """The text of each cell of the token's row in the settings page's table."""
+    html = page.content.decode()
+    row = re.search(rf'<tr data-token="{token.pk}">(.*?)</tr>', html, re.DOTALL)
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(1), re.DOTALL)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
