@@ -5,13 +5,15 @@ A request connects to an address the caller already resolved and checked (`conne
 while the Host header and TLS certificate check use the URL's host name: a DNS answer that
 changes between the check and the connection (DNS rebinding) cannot send the request
 elsewhere. Redirects are not followed (http.client never does); the response body is read
-up to `max_body` bytes."""
+up to `max_body` bytes. `timeout` bounds the whole request, not each socket operation."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -47,6 +49,32 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
 
 
+class _Deadline:
+    """Ends a request that outlives its time. http.client's timeout bounds each socket
+    operation, so a receiver that sends its answer a byte at a time would hold the worker
+    (and every task queued behind it) for hours. At the deadline the socket is shut down,
+    which wakes a read or write blocked on it."""
+
+    def __init__(self, connection: http.client.HTTPConnection, seconds: float) -> None:
+        self.expired = False
+        self._connection = connection
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _expire(self) -> None:
+        self.expired = True
+        sock = self._connection.sock
+        if sock is None:
+            return
+        with contextlib.suppress(OSError):  # closed meanwhile
+            # socket.socket's own shutdown: SSLSocket's would drop its TLS state first.
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
 def post(
     url: str,
     body: bytes,
@@ -69,21 +97,26 @@ def post(
         connection = _PinnedHTTPSConnection(host, port, address, timeout)
     else:
         connection = _PinnedHTTPConnection(host, port, address, timeout)
+    deadline = _Deadline(connection, timeout)
     try:
         connection.request("POST", target, body=body, headers=headers)
         response = connection.getresponse()
         content = response.read(max_body)
         status = response.status
     except (OSError, http.client.HTTPException) as error:
-        return HttpResult(None, error=_describe(error), duration_ms=_since(started))
+        message = _describe(error, deadline.expired)
+        return HttpResult(None, error=message, duration_ms=_since(started))
     finally:
+        deadline.cancel()
         connection.close()
+    if deadline.expired:  # the shutdown reads as the end of the headers or of the body
+        return HttpResult(None, error="timed out", duration_ms=_since(started))
     text = content.decode("utf-8", errors="replace")
     return HttpResult(status, body=text, duration_ms=_since(started))
 
 
-def _describe(error: Exception) -> str:
-    if isinstance(error, TimeoutError | socket.timeout):
+def _describe(error: Exception, expired: bool = False) -> str:
+    if expired or isinstance(error, TimeoutError | socket.timeout):
         return "timed out"
     return f"{type(error).__name__}: {error}"[:500]
 
