@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -267,6 +267,20 @@ def _remember_national_number(e164: str, number: phonenumbers.PhoneNumber) -> No
     if len(_NATIONAL_NUMBERS) >= _NATIONAL_NUMBERS_MAX:
         _NATIONAL_NUMBERS.clear()
     _NATIONAL_NUMBERS[e164] = str(number.national_number)
+
+
+def known_national_numbers(numbers: Iterable[str]) -> dict[str, str]:
+    """The national numbers remembered for these E.164 numbers (those parsed in this
+    process), for a stored reading of the file (transfers/readings.py)."""
+    return {e164: _NATIONAL_NUMBERS[e164] for e164 in numbers if e164 in _NATIONAL_NUMBERS}
+
+
+def remember_national_numbers(numbers: Mapping[str, str]) -> None:
+    """Remember national numbers `known_national_numbers` gave in the process that parsed
+    them: the contacts of a reading taken back are written without parsing them again."""
+    if len(_NATIONAL_NUMBERS) + len(numbers) > _NATIONAL_NUMBERS_MAX:
+        _NATIONAL_NUMBERS.clear()
+    _NATIONAL_NUMBERS.update(numbers)
 
 
 def national_number(e164: str) -> str | None:

@@ -158,6 +158,39 @@ class ImportPreviewChunk(models.Model):
         return f"Chunk {self.number} of preview {self.preview_id}"
 
 
+class ImportReading(models.Model):
+    """What the analysis read from a run's file (its ParsedFile, formats/parsed_codec.py), so
+    the commit can take it instead of reading and normalizing the file again. `key` says
+    what the reading came from (transfers/readings.py: the file's bytes, the run's options,
+    calkeep's code and the readers' libraries); only a complete reading whose key the
+    commit computes again is taken. Chunks hold the rows (ImportReadingChunk)."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="readings")
+    key = models.CharField(max_length=64)
+    header = models.TextField()  # the ParsedFile without its rows, as JSON
+    rows = models.PositiveIntegerField(default=0)
+    complete = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Reading {self.pk} of import {self.run_id}"
+
+
+class ImportReadingChunk(models.Model):
+    """Rows of a reading, encoded (formats/parsed_codec.py) and zlib-compressed."""
+
+    reading = models.ForeignKey(ImportReading, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reading", "number"], name="one_reading_chunk")
+        ]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.number} of reading {self.reading_id}"
+
+
 class ImportProgress(models.Model):
     """How far the worker got in a run's current step (transfers/progress.py writes and reads
     it). Keyed by the run's id with no foreign key: it is written from a connection of its

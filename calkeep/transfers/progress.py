@@ -35,6 +35,7 @@ INTERVAL = 0.5  # seconds between two writes at most
 logger = logging.getLogger(__name__)
 _TEXTS = {
     "read": "Reading the file: line {done} of {total}",
+    "reuse": "Taking the rows the analysis read: {done} of {total}",
     "phones": "Reading phone numbers: {done} of {total}",
     "check": "Checking rows: {done} of {total}",
     "match": "Looking for existing contacts: row {done} of {total}",

@@ -89,9 +89,10 @@ def test_the_commit_reports_the_contacts_written(
     assert runs.queue_commit(run, "merge")
     assert runs.commit_run(run.pk) is not None
     calls = recorded[1].calls
-    # The phones were parsed by the analysis in this process; the plan is the analysis' own,
-    # so its preview is kept and not saved again.
-    assert steps(calls) == ["read", "check", "match", "write"]
+    # The rows are the analysis' reading, taken back (transfers/readings.py); the plan is
+    # the analysis' own, so its preview is kept and not saved again.
+    assert steps(calls) == ["reuse", "match", "write"]
+    assert of(calls, "reuse") == [(ROWS, ROWS)]  # one stored chunk
     assert of(calls, "write") == [(ROWS - 1, ROWS), (ROWS, ROWS)]  # 2,499 new, then 1 update
     assert len(calls) < 12  # never per row
 
