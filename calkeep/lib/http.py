@@ -16,7 +16,7 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 DEFAULT_MAX_BODY = 4096
 
@@ -90,7 +90,7 @@ def post(
     # IPv6 literal's last group (`2001:db8::1` -> port 1, host `2001:db8:`) looks like one.
     port = parts.port or (443 if parts.scheme == "https" else 80)
     address = connect_to or host
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    target = request_target(parts.path, parts.query)
     started = time.monotonic()
     connection: http.client.HTTPConnection
     if parts.scheme == "https":
@@ -103,7 +103,8 @@ def post(
         response = connection.getresponse()
         content = response.read(max_body)
         status = response.status
-    except (OSError, http.client.HTTPException) as error:
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        # ValueError: http.client refusing a header, say; never a crash of the whole batch.
         message = _describe(error, deadline.expired)
         return HttpResult(None, error=message, duration_ms=_since(started))
     finally:
@@ -113,6 +114,18 @@ def post(
         return HttpResult(None, error="timed out", duration_ms=_since(started))
     text = content.decode("utf-8", errors="replace")
     return HttpResult(status, body=text, duration_ms=_since(started))
+
+
+# What a path and query may hold as written (RFC 3986's pchar, `/` and `?`; quote() keeps
+# letters, digits and `_.-~`), and `%` of an escape already there.
+_URL_SAFE = "/?:@!$&'()*+,;=%"
+
+
+def request_target(path: str, query: str) -> str:
+    """The path and query to send. A space or non-ASCII text (`/hooks/über`) is
+    percent-encoded as UTF-8, as a browser sends it: http.client refuses it as written."""
+    target = quote(path or "/", safe=_URL_SAFE)
+    return f"{target}?{quote(query, safe=_URL_SAFE)}" if query else target
 
 
 def _describe(error: Exception, expired: bool = False) -> str:

@@ -16,6 +16,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     status: int
+    path: str = ""
 
 
 @dataclass
@@ -42,7 +43,8 @@ def start_receiver() -> tuple[Receiver, ThreadingHTTPServer]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
-            request = Received({k.lower(): v for k, v in self.headers.items()}, body, 0)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            request = Received(headers, body, 0, self.path)
             if receiver.delay:
                 threading.Event().wait(receiver.delay)
             request.status = receiver.answer(request)

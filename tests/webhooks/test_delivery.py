@@ -132,6 +132,28 @@ def test_the_logged_response_body_is_truncated(
     assert len(DeliveryAttempt.objects.get().response_body) == LOGGED_BODY_CHARS
 
 
+@pytest.mark.parametrize(
+    ("path", "sent"),
+    [
+        # http.client refused these as written. Non-ASCII text raised UnicodeEncodeError:
+        # the worker's whole run failed at it, again after every lease, and the deliveries
+        # claimed with it waited; a space failed every attempt as an invalid URL.
+        ("über?für=ö", "/hooks/%C3%BCber?f%C3%BCr=%C3%B6"),
+        ("a b?q=x y&e=%41", "/hooks/a%20b?q=x%20y&e=%41"),
+    ],
+)
+def test_a_url_with_a_space_or_non_ascii_text_is_sent_percent_encoded(
+    workspace: Workspace, receiver: Receiver, contact: Contact, path: str, sent: str
+) -> None:
+    endpoint = endpoint_for(workspace, receiver.url + path)
+    contacts_created([contact])
+    assert deliver_due() == 1
+    [request] = receiver.received
+    assert request.path == sent
+    Webhook(endpoint.secret).verify(request.body, request.headers)
+    assert delivery_states() == [("succeeded", 1)]
+
+
 def test_private_targets_are_refused_at_delivery_time_too(
     workspace: Workspace, receiver: Receiver, contact: Contact, settings: Any
 ) -> None:
