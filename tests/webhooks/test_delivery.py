@@ -224,6 +224,8 @@ def test_a_rolled_back_change_writes_and_sends_nothing(
         raise RuntimeError("rolled back")
     assert callbacks == []
     assert not Event.objects.exists() and not Delivery.objects.exists()
+    assert deliver_due() == 0
+    assert receiver.received == []
 
 
 def test_the_worker_is_asked_once_per_transaction(
