@@ -37,6 +37,10 @@ from calkeep.webhooks.targets import TargetRefused, resolve_target
 Status = Delivery.Status
 LOGGED_BODY_CHARS = 1000
 USER_AGENT = "CalKeep-Webhooks/1"
+# A run of the delivery task claims no new batch after this long and queues the next run:
+# the worker runs one task at a time, and an import or cleanup queued meanwhile goes
+# first instead of waiting out a backlog of thousands of events or a slow receiver.
+RUN_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -45,12 +49,18 @@ class Claim:
     delivery_ids: list[int]
 
 
-def deliver_due(now: datetime | None = None, max_batches: int | None = None) -> int:
-    """Claim and send due deliveries until none is left; the number of attempts made.
-    `now` is the clock the schedule is judged by (tests move it on)."""
+def deliver_due(
+    now: datetime | None = None, max_batches: int | None = None, max_seconds: float | None = None
+) -> int:
+    """Claim and send due deliveries until none is left, or until a batch ends after
+    `max_seconds`; the number of attempts made. `now` is the clock the schedule is judged
+    by (tests move it on)."""
+    started = time.monotonic()
     attempted = 0
     batches = 0
     while max_batches is None or batches < max_batches:
+        if batches and max_seconds is not None and time.monotonic() - started >= max_seconds:
+            break
         claim = claim_due(now or timezone.now())
         if not claim.delivery_ids:
             break

@@ -1,8 +1,9 @@
 """Worker entry point for webhook deliveries. It runs when a change commits (outbox.py),
 when `calkeep worker` starts (leases a dead worker left behind), and when it asks for
-itself again: after sending what is due, it schedules its next run (django-tasks'
-`run_after`) for the earliest retry or lease that falls due, unless a run is already
-queued by then. Safe to run twice: deliveries are claimed under row locks.
+itself again: after sending what is due (or for RUN_SECONDS, so other tasks take turns
+with a long backlog), it schedules its next run (django-tasks' `run_after`) for the
+earliest retry or lease that falls due, at once when some are due already, unless a run is
+already queued by then. Safe to run twice: deliveries are claimed under row locks.
 
 A second task prunes the outbox (pruning.py) once a day: `calkeep worker` queues it at
 start unless one is queued, and each run queues the next."""
@@ -22,7 +23,7 @@ from calkeep.webhooks import delivery, pruning
 @task()
 def deliver_webhooks_task() -> None:
     try:
-        delivery.deliver_due()
+        delivery.deliver_due(max_seconds=delivery.RUN_SECONDS)
     finally:
         schedule_next_run()
 

@@ -13,6 +13,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,8 +23,9 @@ from standardwebhooks.webhooks import Webhook
 
 from calkeep.accounts.models import Workspace
 from calkeep.contacts.actions import bulk_create_contacts
+from calkeep.webhooks import delivery
 from calkeep.webhooks.models import Delivery, Event
-from calkeep.webhooks.tasks import deliver_webhooks_task
+from calkeep.webhooks.tasks import deliver_webhooks_task, prune_webhook_events_task
 from tests.api.conftest import ApiClient, token_for
 from tests.conftest import contact_values
 from tests.webhooks.helpers import deliver_until_settled, endpoint_for
@@ -55,6 +57,32 @@ def test_a_failed_delivery_schedules_the_next_run_for_its_retry(
         task_path=deliver_webhooks_task.module_path, status=TaskResultStatus.READY
     )
     assert [t.run_after for t in queued] == [delivery.next_attempt_at]
+
+
+def test_a_long_backlog_lets_a_task_queued_meanwhile_go_first(
+    transactional_db: Any,
+    receiver: Receiver,
+    workspace: Workspace,
+    run_worker: Any,
+    monkeypatch: Any,
+) -> None:
+    endpoint_for(workspace, receiver.url)
+    bulk_create_contacts(workspace, None, (contact_values() for _ in range(25)), "import")
+    DBTaskResult.objects.all().delete()  # the run the commit queued: called below instead
+    # A task queued while the backlog is sent (an import's, say; here the daily prune).
+    other = prune_webhook_events_task.enqueue()
+    monkeypatch.setattr(delivery, "RUN_SECONDS", 0.0)  # every run stops after one batch
+    deliver_webhooks_task.call()
+    assert len(receiver.received) == settings.WEBHOOK_BATCH_SIZE
+    queue = DBTaskResult.objects.ready()
+    assert [t.task_path for t in queue] == [
+        prune_webhook_events_task.module_path,
+        deliver_webhooks_task.module_path,
+    ]
+    run_worker()
+    assert DBTaskResult.objects.get(pk=other.id).status == TaskResultStatus.SUCCESSFUL
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"succeeded"}
+    assert len(receiver.received) == 25
 
 
 def test_no_event_is_lost_when_the_worker_dies_and_the_receiver_fails_at_random(
