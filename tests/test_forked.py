@@ -84,3 +84,60 @@ def test_in_two_processes_progress_counts_both_halves() -> None:
         print(told)
     """)
     assert out == "[2000, 4000, 4001]"  # this process's half, doubled; then all of them
+
+
+def test_background_work_without_a_fork_is_done_when_asked_for() -> None:
+    done: list[int] = []
+
+    def work() -> int:
+        done.append(1)
+        return 42
+
+    pending = forked.Background(work, fork=False)
+    assert not pending.forked and done == []
+    assert pending.result() == 42 and done == [1]
+    with forked.Background(work) as threaded:  # xdist's threads: no fork here either
+        assert threaded.result() == 42
+
+
+def test_background_work_runs_in_a_child_meanwhile() -> None:
+    out = _run("""
+        import os, time
+        from calkeep.lib import forked
+        assert forked.can_fork(), "needs two cores and one thread"
+        parent = os.getpid()
+        started = time.monotonic()
+        with forked.Background(lambda: (os.getpid(), time.sleep(1), b"x" * 300_000)) as work:
+            assert work.forked
+            busy = sum(i * i for i in range(10**6))  # this process goes on meanwhile
+            pid, _, data = work.result()
+        assert pid != parent and data == b"x" * 300_000  # more than a pipe holds at once
+        assert time.monotonic() - started < 5
+        print("ok")
+    """)
+    assert out == "ok"
+
+
+def test_a_failing_or_abandoned_background_child_changes_nothing() -> None:
+    out = _run("""
+        import os
+        from calkeep.lib import forked
+        parent = os.getpid()
+        def picky():
+            if os.getpid() != parent:
+                raise RuntimeError("the child fails")
+            return "done here"
+        work = forked.Background(picky)
+        assert work.forked and work.result() == "done here"
+        unpicklable = forked.Background(lambda: (lambda: 1) if os.getpid() != parent else 2)
+        assert unpicklable.result() == 2
+        abandoned = forked.Background(lambda: __import__("time").sleep(60))
+        pid = abandoned._child[0]
+        abandoned.cancel()
+        try:
+            os.kill(pid, 0)
+            print("the child lives on")
+        except ProcessLookupError:
+            print("ok")
+    """)
+    assert out == "ok"

@@ -16,7 +16,7 @@ import select
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -65,6 +65,51 @@ def map_in_two(
     if progress is not None:
         progress(len(items))
     return first + second
+
+
+class Background(Generic[R]):
+    """`function()` computed in a forked child while this process goes on with other work;
+    `result()` waits for it (the child's answer, pickled through a pipe). Same rules as
+    `map_in_two`: `function` is pure computation, its result pickles. Where forking is not
+    safe, or the child fails, `result()` computes it here instead; the answer never depends
+    on the fork. Use it as a context manager, or call `cancel()`, so that a child whose
+    result is never asked for is not left behind. With `fork` false (work too small to be
+    worth a process) it is computed here, when asked for."""
+
+    def __init__(self, function: Callable[[], R], fork: bool = True) -> None:
+        self._function = function
+        self._child: tuple[int, int] | None = None
+        if fork and can_fork():
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                _run_child(lambda _: function(), [None], read_end, write_end)
+            os.close(write_end)
+            self._child = (pid, read_end)
+
+    @property
+    def forked(self) -> bool:
+        return self._child is not None
+
+    def result(self) -> R:
+        if self._child is not None:
+            pid, read_end = self._child
+            self._child = None
+            answer = _child_results(pid, read_end)
+            if answer is not None and len(answer) == 1:
+                return answer[0]
+        return self._function()
+
+    def cancel(self) -> None:
+        if self._child is not None:
+            _abandon(*self._child)
+            self._child = None
+
+    def __enter__(self) -> Background[R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
 
 
 def _map(

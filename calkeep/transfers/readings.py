@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 import json
 import logging
 import sys
@@ -72,22 +71,30 @@ def reading_key(data: bytes, format: str, region: str, mapping: dict[str, str] |
     return digest.hexdigest()
 
 
-def store_reading(run: ImportRun, key: str, parsed: ParsedFile) -> ImportReading:
+def pack_rows(parsed: ParsedFile) -> list[bytes]:
+    """The rows as the chunks `store_reading` writes. Pure computation (no database): the
+    analysis runs it in a second process while it plans (lib/forked.Background)."""
+    rows = parsed.rows
+    with paused_gc():
+        return [_pack(rows[start : start + CHUNK]) for start in range(0, len(rows), CHUNK)]
+
+
+def store_reading(
+    run: ImportRun, key: str, parsed: ParsedFile, chunks: list[bytes] | None = None
+) -> ImportReading:
     """Write `parsed` as an incomplete reading of `run` (outside the caller's transaction
-    is fine: nobody takes it before `complete_reading`)."""
+    is fine: nobody takes it before `complete_reading`); `chunks` are its rows packed
+    already (`pack_rows`)."""
+    if chunks is None:
+        chunks = pack_rows(parsed)
     reading = ImportReading.objects.create(
         run=run, key=key, header=encode_header(parsed), rows=len(parsed.rows)
     )
-    rows = parsed.rows
-    with paused_gc():
-        chunks = (
-            ImportReadingChunk(
-                reading=reading, number=number, data=_pack(rows[start : start + CHUNK])
-            )
-            for number, start in enumerate(range(0, len(rows), CHUNK))
+    for start in range(0, len(chunks), _READ_BATCH):
+        ImportReadingChunk.objects.bulk_create(
+            ImportReadingChunk(reading=reading, number=number, data=data)
+            for number, data in enumerate(chunks[start : start + _READ_BATCH], start)
         )
-        while batch := list(itertools.islice(chunks, _READ_BATCH)):
-            ImportReadingChunk.objects.bulk_create(batch)
     return reading
 
 

@@ -28,6 +28,7 @@ from calkeep.formats.csv_preview import CsvColumns, read_columns
 from calkeep.formats.detect import detect_format
 from calkeep.formats.draft import ParsedFile, UnreadableFile
 from calkeep.formats.encoding import refuse_unreadable
+from calkeep.lib.forked import Background
 from calkeep.lib.progress import Progress
 from calkeep.transfers.actions import (
     ImportOptions,
@@ -37,7 +38,7 @@ from calkeep.transfers.actions import (
     read_file,
     write_plan,
 )
-from calkeep.transfers.models import ImportReading, ImportRun, SavedMapping
+from calkeep.transfers.models import ImportRun, SavedMapping
 from calkeep.transfers.planning import ImportPlan, plan_import
 from calkeep.transfers.preview import discard_other_previews, store_preview
 from calkeep.transfers.progress import ProgressReporter
@@ -45,6 +46,7 @@ from calkeep.transfers.readings import (
     complete_reading,
     discard_readings,
     load_reading,
+    pack_rows,
     reading_key,
     store_reading,
 )
@@ -54,6 +56,8 @@ logger = logging.getLogger(__name__)
 # Files up to this size are analysed while the upload request waits (well under a second);
 # bigger ones in the worker, so a 10 MB file never holds a request open.
 INLINE_ANALYSIS_BYTES = 512 * 1024
+# From this many rows the analysis packs its reading for the commit in a second process.
+_FORK_PACKING_ROWS = 5000
 
 
 # -- upload and mapping ----------------------------------------------------------------------
@@ -171,10 +175,18 @@ def analyze_run(run_id: int) -> None:
         with ProgressReporter(run.pk) as progress:
             viewer = run_member(run)
             reading = _read(run, viewer, progress)
-            plan = plan_import(viewer, reading.parsed, run.strategy, progress=progress)
-            # Kept for the commit, unless it was kept already (a second analysis).
-            stored = None if reading.kept else store_reading(run, reading.key, reading.parsed)
-            _store_preview(run, plan, Status.PREVIEWED, progress, stored)
+            # The reading is kept for the commit (unless it was kept already: a second
+            # analysis), packed in a second process while this one plans and packs the
+            # preview.
+            parsed = reading.parsed
+            big = len(parsed.rows) >= _FORK_PACKING_ROWS
+            packing = None if reading.kept else Background(lambda: pack_rows(parsed), big)
+            try:
+                plan = plan_import(viewer, parsed, run.strategy, progress=progress)
+                _store_preview(run, plan, Status.PREVIEWED, progress, reading, packing)
+            finally:
+                if packing is not None:
+                    packing.cancel()  # a child whose result was not asked for
     except UnreadableFile as error:
         _fail(run.pk, error.message)
     except Exception as error:
@@ -230,25 +242,29 @@ def _store_preview(
     plan: ImportPlan,
     status: str,
     progress: Progress,
-    reading: ImportReading | None = None,
+    reading: _Reading,
+    packing: Background[list[bytes]] | None,
 ) -> None:
-    """The analysis' end. The preview (and the reading, when one was written) is written
-    first, outside a transaction (on SQLite a transaction holds the one write lock for as
-    long as it lasts); the run takes them only if it is still being analysed (a second
-    analysis of it may have finished meanwhile)."""
+    """The analysis' end. The preview and the reading (its rows packed by `packing`; None
+    when it was kept already) are written first, outside a transaction (on SQLite a
+    transaction holds the one write lock for as long as it lasts); the run takes them only
+    if it is still being analysed (a second analysis of it may have finished meanwhile)."""
     fields = _set_preview(run, plan, status, plan.outcome_digest(), progress)
+    stored = None
+    if packing is not None:
+        stored = store_reading(run, reading.key, reading.parsed, packing.result())
     with transaction.atomic():
         current = ImportRun.objects.select_for_update().only("status").get(pk=run.pk)
         if current.status != Status.ANALYZING:
             if "preview" in fields and run.preview is not None:  # packed now, not kept
                 run.preview.delete()
-            if reading is not None:
-                reading.delete()
+            if stored is not None:
+                stored.delete()
             return
         run.save(update_fields=fields)
         discard_other_previews(run)
-        if reading is not None:
-            complete_reading(run, reading)
+        if stored is not None:
+            complete_reading(run, stored)
 
 
 def _set_preview(
