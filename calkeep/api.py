@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -84,6 +86,14 @@ def on_precondition_required(request: HttpRequest, exc: PreconditionRequired) ->
         request, 428, "if_match_required",
         "Send If-Match with the contact's ETag (its version), as read with GET.",
     )  # fmt: skip
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return error_response(
+        request, 413, "body_too_large", f"Send a request body of at most {limit:,} bytes."
+    )
 
 
 @api.exception_handler(FieldError)

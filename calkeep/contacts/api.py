@@ -185,7 +185,7 @@ def get_contact(request: HttpRequest, response: HttpResponse, id: ContactId) -> 
 
 @router.post(
     "/contacts",
-    response={201: ContactOut, 400: ErrorOut, **_ERRORS},
+    response={201: ContactOut, 400: ErrorOut, 413: ErrorOut, **_ERRORS},
     auth=WRITE,
     operation_id="createContact",
     summary="Create a contact",
@@ -205,7 +205,14 @@ def post_contact(
 
 @router.patch(
     "/contacts/{id}",
-    response={200: ContactOut, 400: ErrorOut, 412: ConflictOut, 428: ErrorOut, **_ERRORS},
+    response={
+        200: ContactOut,
+        400: ErrorOut,
+        412: ConflictOut,
+        413: ErrorOut,
+        428: ErrorOut,
+        **_ERRORS,
+    },
     auth=WRITE,
     operation_id="updateContact",
     summary="Change a contact",

@@ -98,3 +98,21 @@ def test_a_value_in_the_wrong_format_is_told_in_words_not_as_a_regex(
     [error] = response.json()["errors"]
     assert error["field"] == field and error["code"] == "string_pattern_mismatch"
     assert example in error["message"] and "[0-9]" not in error["message"]
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/contacts"), ("PATCH", "/contacts/1")])
+def test_a_body_over_the_upload_limit_is_413_saying_the_limit(
+    api: ApiClient, settings: Any, method: str, path: str
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {"given_name": "Ana", "notes": "x" * 1000}
+    response = api.send(method, path, body, HTTP_IF_MATCH="*")
+    assert response.status_code == 413
+    error = error_of(response)
+    assert error["code"] == "body_too_large" and "1,000 bytes" in error["message"]
+
+
+def test_the_openapi_document_lists_413_for_the_operations_with_a_body(api: ApiClient) -> None:
+    paths = api.get("/api/v1/openapi.json").json()["paths"]
+    assert "413" in paths["/api/v1/contacts"]["post"]["responses"]
+    assert "413" in paths["/api/v1/contacts/{id}"]["patch"]["responses"]
