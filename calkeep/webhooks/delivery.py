@@ -131,6 +131,10 @@ def record_attempt(delivery: Delivery, claim: str, result: http.HttpResult, now:
         changes["finished_at"] = timezone.now()
         changes["next_attempt_at"] = None
     with transaction.atomic():
+        # Its endpoint may have been deleted during the request, taking the delivery along:
+        # its attempt has nothing left to belong to (the insert would fail the run).
+        if not Delivery.objects.select_for_update().filter(pk=delivery.pk).exists():
+            return
         DeliveryAttempt.objects.create(
             delivery_id=delivery.pk, attempted_at=timezone.now(), status_code=result.status,
             response_body=result.body[:LOGGED_BODY_CHARS], error=result.error[:500],

@@ -23,8 +23,9 @@ from standardwebhooks.webhooks import Webhook
 
 from calkeep.accounts.models import Workspace
 from calkeep.contacts.actions import bulk_create_contacts
+from calkeep.lib import http
 from calkeep.webhooks import delivery
-from calkeep.webhooks.models import Delivery, Event
+from calkeep.webhooks.models import Delivery, Endpoint, Event
 from calkeep.webhooks.tasks import deliver_webhooks_task, prune_webhook_events_task
 from tests.api.conftest import ApiClient, token_for
 from tests.conftest import contact_values
@@ -145,3 +146,24 @@ def _wait_for(condition: Any, worker: subprocess.Popen[bytes], seconds: float = 
         assert worker.poll() is None, "the worker ended before it was killed"
         assert time.monotonic() < deadline, "the worker delivered nothing"
         time.sleep(0.02)
+
+
+def test_an_endpoint_deleted_during_its_request_fails_no_other_delivery(
+    transactional_db: Any, receiver: Receiver, workspace: Workspace, monkeypatch: Any
+) -> None:
+    doomed = endpoint_for(workspace, receiver.url + "doomed")
+    endpoint_for(workspace, receiver.url)
+    bulk_create_contacts(workspace, None, [contact_values()], "import")  # autocommit
+    send = http.post
+
+    def post_then_delete(url: str, *args: Any, **kwargs: Any) -> http.HttpResult:
+        result = send(url, *args, **kwargs)
+        if url.endswith("doomed"):  # an admin deletes the endpoint meanwhile
+            Endpoint.objects.filter(pk=doomed.pk).delete()
+        return result
+
+    monkeypatch.setattr(http, "post", post_then_delete)
+    # The insert of the deleted delivery's attempt failed the run (IntegrityError).
+    assert delivery.deliver_due() == 2
+    assert list(Delivery.objects.values_list("status", flat=True)) == ["succeeded"]
+    assert len(receiver.received) == 2
