@@ -15,6 +15,7 @@ import itertools
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, overload
 
 from calkeep.lib.memory import paused_gc
@@ -38,38 +39,61 @@ def shows(item: dict[str, Any], name: str) -> bool:
     return bool(item["outcome"] == name)
 
 
+@dataclass
+class PackedPreview:
+    """A preview's chunks, compressed, and its per-filter counts, not stored yet
+    (`pack_preview`): what a second process hands back (the commit packs its preview there
+    while it writes the contacts)."""
+
+    chunks: list[bytes]
+    counts: dict[str, list[int]]
+    items: int
+
+
+def pack_preview(items: Iterable[dict[str, Any]]) -> PackedPreview:
+    """Pure computation: the chunks `store_preview` would write for these items."""
+    packed = PackedPreview([], {name: [] for name in FILTERS}, 0)
+    for chunk in _packed_chunks(iter(items), packed):
+        packed.chunks.append(chunk)
+    return packed
+
+
+def _packed_chunks(source: Iterator[dict[str, Any]], into: PackedPreview) -> Iterator[bytes]:
+    """Each chunk of the items, compressed, as they come; `into` gets the counts."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    with paused_gc():
+        while chunk := list(itertools.islice(source, CHUNK)):
+            _count(chunk, into.counts)
+            into.items += len(chunk)
+            yield zlib.compress(encode(chunk).encode(), _LEVEL)
+
+
 def store_preview(
     run: ImportRun,
-    items: Iterable[dict[str, Any]],
+    items: Iterable[dict[str, Any]] | PackedPreview,
     progress: Progress | None = None,
     total: int = 0,
 ) -> ImportPreview:
     """Write `items` as a new preview of `run` (the run does not point at it yet). Items are
     encoded and compressed a chunk at a time as they come, so a 10 MB file's 200 MB of
     item dicts are never all alive at once; `progress` hears how many of `total` are
-    stored so far ("preview")."""
+    stored so far ("preview"). Items packed already (`pack_preview`) are only written."""
     preview = ImportPreview.objects.create(run=run)
-    counts: dict[str, list[int]] = {name: [] for name in FILTERS}
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    if isinstance(items, PackedPreview):
+        packed, chunks = items, iter(items.chunks)
+    else:
+        packed = PackedPreview([], {name: [] for name in FILTERS}, 0)
+        chunks = _packed_chunks(iter(items), packed)
     pending: list[ImportPreviewChunk] = []
-    stored = 0
-    source = iter(items)
-    with paused_gc():
-        for number in itertools.count():
-            chunk = list(itertools.islice(source, CHUNK))
-            if not chunk:
-                break
-            _count(chunk, counts)
-            data = zlib.compress(encode(chunk).encode(), _LEVEL)
-            pending.append(ImportPreviewChunk(preview=preview, number=number, data=data))
-            stored += len(chunk)
-            if len(pending) == _INSERT_BATCH:
-                ImportPreviewChunk.objects.bulk_create(pending)
-                pending = []
-                if progress is not None:
-                    progress("preview", stored, total)
+    for number, data in enumerate(chunks):
+        pending.append(ImportPreviewChunk(preview=preview, number=number, data=data))
+        if len(pending) == _INSERT_BATCH:
+            ImportPreviewChunk.objects.bulk_create(pending)
+            pending = []
+            if progress is not None:
+                progress("preview", min((number + 1) * CHUNK, total), total)
     ImportPreviewChunk.objects.bulk_create(pending)
-    preview.items, preview.counts = stored, counts
+    preview.items, preview.counts = packed.items, packed.counts
     preview.save(update_fields=["items", "counts"])
     return preview
 

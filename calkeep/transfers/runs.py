@@ -40,7 +40,12 @@ from calkeep.transfers.actions import (
 )
 from calkeep.transfers.models import ImportRun, SavedMapping
 from calkeep.transfers.planning import ImportPlan, plan_import
-from calkeep.transfers.preview import discard_other_previews, store_preview
+from calkeep.transfers.preview import (
+    PackedPreview,
+    discard_other_previews,
+    pack_preview,
+    store_preview,
+)
 from calkeep.transfers.progress import ProgressReporter
 from calkeep.transfers.readings import (
     complete_reading,
@@ -56,7 +61,8 @@ logger = logging.getLogger(__name__)
 # Files up to this size are analysed while the upload request waits (well under a second);
 # bigger ones in the worker, so a 10 MB file never holds a request open.
 INLINE_ANALYSIS_BYTES = 512 * 1024
-# From this many rows the analysis packs its reading for the commit in a second process.
+# From this many rows, the analysis packs its reading for the commit, and the commit a new
+# preview, in a second process (lib/forked.Background) while it goes on with other work.
 _FORK_PACKING_ROWS = 5000
 
 
@@ -267,13 +273,23 @@ def _store_preview(
             complete_reading(run, stored)
 
 
+def _keeps_preview(run: ImportRun, digest: str) -> bool:
+    """Whether the preview already stored shows a plan with this outcome digest (the commit
+    of an analysed run, nothing changed meanwhile). An empty digest is never equal."""
+    return bool(digest) and digest == run.preview_digest and run.preview_id is not None
+
+
 def _set_preview(
-    run: ImportRun, plan: ImportPlan, status: str, digest: str, progress: Progress
+    run: ImportRun,
+    plan: ImportPlan,
+    status: str,
+    digest: str,
+    progress: Progress,
+    packing: Background[PackedPreview] | None = None,
 ) -> list[str]:
     """The plan's counts and preview on the run; the fields to save. The preview already
-    stored is kept when it shows a plan with this outcome digest (the commit of an analysed
-    run, nothing changed meanwhile): packing the 63,000 items of a 10 MB file takes a
-    second. An empty digest is never equal."""
+    stored is kept when it shows this plan (`_keeps_preview`): packing the 63,000 items of a
+    10 MB file takes a second. `packing` gives the preview packed already."""
     run.format = plan.parsed.format
     run.encoding = plan.parsed.encoding
     run.rows = len(plan.items)
@@ -281,9 +297,10 @@ def _set_preview(
     run.status = status
     run.phase = ""
     run.error_message = ""
-    if digest and digest == run.preview_digest and run.preview_id is not None:
+    if _keeps_preview(run, digest):
         return [f for f in _PREVIEW_FIELDS if f != "preview"]
-    run.preview = store_preview(run, preview_items(plan), progress, len(plan.items))
+    items = preview_items(plan) if packing is None else packing.result()
+    run.preview = store_preview(run, items, progress, len(plan.items))
     run.preview_digest = digest
     return [*_PREVIEW_FIELDS, "preview_digest"]
 
@@ -357,11 +374,21 @@ def _commit(run_id: int, progress: Progress) -> ImportPlan | None:
             return None  # another worker finished it meanwhile
         viewer = run_member(run)
         plan = plan_import(viewer, parsed, run.strategy, lock=True, progress=progress)
-        run.operation = write_plan(viewer, plan, f"Import of {run.filename}", progress)
-        run.committed_at = timezone.now()
         # An analysed run kept its plan's digest; a run of `calkeep import` has none.
         digest = plan.outcome_digest() if run.preview_digest else ""
-        fields = _set_preview(run, plan, Status.COMMITTED, digest, progress)
+        # A preview to pack is packed in a second process while this one writes (what it
+        # shows is decided by the plan; writing only gives new contacts their ids).
+        big = len(plan.items) >= _FORK_PACKING_ROWS
+        packing = None
+        if not _keeps_preview(run, digest):
+            packing = Background(lambda: pack_preview(preview_items(plan)), big)
+        try:
+            run.operation = write_plan(viewer, plan, f"Import of {run.filename}", progress)
+            run.committed_at = timezone.now()
+            fields = _set_preview(run, plan, Status.COMMITTED, digest, progress, packing)
+        finally:
+            if packing is not None:
+                packing.cancel()
         # One UPDATE: on SQLite each rewrites the whole row, the 10 MB upload included.
         run.save(update_fields=[*fields, "operation", "committed_at"])
         discard_other_previews(run)

@@ -136,3 +136,28 @@ def test_a_run_of_calkeep_import_has_no_digest_to_compare(
     run = ImportRun.objects.get()
     assert run.preview_digest == "" and len(packed) == 1
     assert run.preview_items()[0]["row"] == plan.items[0].row == 1
+
+
+def test_writing_the_plan_changes_nothing_its_preview_shows(
+    viewer: Membership, make_contact: Any, admin: User
+) -> None:
+    """The commit packs a new preview (in a second process) before it writes the plan:
+    what the preview shows must not depend on the writing."""
+    from django.db import transaction
+
+    from calkeep.transfers.actions import dry_run, preview_items, write_plan
+
+    make_contact(owner=admin, organization="Old Co")  # ana@example.com, +12015550123
+    data = google_csv(
+        "Ana,,Lima,New Co,,ana@example.com,Mobile,201-555-0199,",
+        "Bo,,Chen,,,bo@example.com,Work,201-555-0123,",  # a phone candidate
+        "Bo,,Chen,Globex,,BO@example.com,,,",  # folded into the row before
+        "Cy,,Dee,,,cy@example.com,,,",
+    )
+    for strategy in ("merge", "overwrite"):
+        with transaction.atomic():
+            plan = dry_run(viewer, data, ImportOptions(strategy=strategy), lock=True)
+            before = list(preview_items(plan))
+            write_plan(viewer, plan, "test")
+            assert list(preview_items(plan)) == before
+            transaction.set_rollback(True)

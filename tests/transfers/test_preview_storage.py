@@ -162,3 +162,22 @@ def test_a_run_loaded_without_its_file_reads_it_in_pieces(
     assert deferred.stored_file() == data
     assert "data" in deferred.get_deferred_fields()  # not loaded whole on the way
     assert ImportRun.objects.get().stored_file() == data
+
+
+def test_a_preview_packed_apart_is_stored_as_the_streamed_one(
+    run: ImportRun, small_chunks: list[list[int]]
+) -> None:
+    """The commit packs its preview in a second process (preview.pack_preview) and stores
+    what comes back: the same chunks, counts and items as packing while storing."""
+    streamed = store_preview(run, iter(ITEMS))
+    packed = preview.pack_preview(iter(ITEMS))
+    assert packed.items == 23 and len(packed.chunks) == 6
+    apart = store_preview(run, packed)
+    assert (apart.items, apart.counts) == (streamed.items, streamed.counts)
+
+    def chunks(preview_id: int) -> list[tuple[int, bytes]]:
+        rows = ImportPreviewChunk.objects.filter(preview_id=preview_id).order_by("number")
+        return [(c.number, bytes(c.data)) for c in rows]
+
+    assert chunks(apart.pk) == chunks(streamed.pk)
+    assert list(iter_items(apart.pk)) == ITEMS
