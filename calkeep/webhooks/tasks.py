@@ -30,7 +30,7 @@ def deliver_webhooks_task() -> None:
 
 def schedule_next_run(now: datetime | None = None) -> None:
     due = delivery.next_due_time(now)
-    if due is None or _run_queued_by(due):
+    if due is None or run_queued_by(due):
         return
     if due <= (now or timezone.now()):
         deliver_webhooks_task.enqueue()
@@ -38,7 +38,7 @@ def schedule_next_run(now: datetime | None = None) -> None:
         deliver_webhooks_task.using(run_after=due).enqueue()
 
 
-def _run_queued_by(moment: datetime) -> bool:
+def run_queued_by(moment: datetime) -> bool:
     queued = _queued(deliver_webhooks_task)
     # A task queued to run at once has run_after set to the far future (get_date_max).
     return queued.filter(Q(run_after__lte=moment) | Q(run_after=get_date_max())).exists()

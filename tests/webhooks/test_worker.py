@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -58,6 +59,36 @@ def test_a_failed_delivery_schedules_the_next_run_for_its_retry(
         task_path=deliver_webhooks_task.module_path, status=TaskResultStatus.READY
     )
     assert [t.run_after for t in queued] == [delivery.next_attempt_at]
+
+
+def queued_delivery_runs() -> list[DBTaskResult]:
+    return list(
+        DBTaskResult.objects.filter(
+            task_path=deliver_webhooks_task.module_path, status=TaskResultStatus.READY
+        )
+    )
+
+
+def test_changes_in_a_row_queue_one_delivery_run_until_it_starts(
+    transactional_db: Any, receiver: Receiver, workspace: Workspace, run_worker: Any
+) -> None:
+    endpoint_for(workspace, receiver.url)
+    for _ in range(3):  # three transactions, each committing its own event
+        bulk_create_contacts(workspace, None, [contact_values()], "import")
+    [first] = queued_delivery_runs()
+    # Once that run has started it may have read the due deliveries already: the next
+    # change queues a run of its own.
+    DBTaskResult.objects.filter(pk=first.pk).update(status=TaskResultStatus.RUNNING)
+    bulk_create_contacts(workspace, None, [contact_values()], "import")
+    [second] = queued_delivery_runs()
+    assert second.pk != first.pk
+    # A run queued for a later retry does not count either.
+    DBTaskResult.objects.filter(pk=second.pk).update(run_after=timezone.now() + timedelta(hours=5))
+    bulk_create_contacts(workspace, None, [contact_values()], "import")
+    assert len(queued_delivery_runs()) == 2
+    DBTaskResult.objects.filter(pk=first.pk).delete()
+    run_worker()
+    assert len(receiver.received) == 5
 
 
 def test_a_long_backlog_lets_a_task_queued_meanwhile_go_first(
