@@ -82,9 +82,7 @@ def test_enterprise_may_use_the_api(api: ApiClient, workspace: Workspace) -> Non
     assert api.send("GET", "/contacts").status_code == 200
 
 
-def test_last_used_is_written_at_most_once_a_minute(
-    api: ApiClient, django_assert_num_queries: Any
-) -> None:
+def test_last_used_is_written_at_most_once_a_minute(api: ApiClient) -> None:
     token = ApiToken.objects.get()
     assert token.last_used_at is None
     api.send("GET", "/contacts")
