@@ -50,6 +50,8 @@ def add_endpoint(
 
 
 def change_endpoint(endpoint: Endpoint, url: str, events: Iterable[str], description: str) -> None:
+    """PlanRequired, TargetRefused or InvalidEvents when it cannot be changed."""
+    check_api_plan(endpoint.workspace)
     checked = parse_events(events)
     if url.strip() != endpoint.url:
         resolve_target(url)
@@ -59,7 +61,10 @@ def change_endpoint(endpoint: Endpoint, url: str, events: Iterable[str], descrip
 
 @transaction.atomic
 def set_endpoint_enabled(endpoint: Endpoint, enabled: bool) -> None:
-    """Enabling again sends what waited meanwhile (pending deliveries are kept)."""
+    """Enabling again sends what waited meanwhile (pending deliveries are kept); a
+    workspace below the API's plan may disable an endpoint, not enable it (PlanRequired)."""
+    if enabled:
+        check_api_plan(endpoint.workspace)
     Endpoint.objects.filter(pk=endpoint.pk).update(enabled=enabled, disabled_reason="")
     endpoint.enabled, endpoint.disabled_reason = enabled, ""
     if enabled:
@@ -78,7 +83,9 @@ def delete_endpoint(endpoint: Endpoint) -> None:
 
 @transaction.atomic
 def redeliver(delivery: Delivery) -> None:
-    """Send the same event again (same webhook-id and body), with a fresh retry schedule."""
+    """Send the same event again (same webhook-id and body), with a fresh retry schedule;
+    PlanRequired when the workspace is below the API's plan."""
+    check_api_plan(delivery.endpoint.workspace)
     Delivery.objects.filter(pk=delivery.pk).update(
         status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now(),
         claimed_until=None, claim="", finished_at=None,

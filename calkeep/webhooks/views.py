@@ -70,8 +70,10 @@ def endpoint_create(request: WorkspaceRequest) -> HttpResponse:
         except PlanRequired as refusal:
             messages.error(request, str(refusal))
             return _form(request, form, None, status=403)
-        except (TargetRefused, actions.InvalidEvents) as refusal:
+        except TargetRefused as refusal:
             form.add_error("url", str(refusal))
+        except actions.InvalidEvents as refusal:
+            form.add_error("events", str(refusal))
         else:
             messages.success(request, "Endpoint added. Its signing secret is below.")
             return redirect("webhooks:detail", ws=request.workspace.slug, endpoint_id=endpoint.pk)
@@ -95,8 +97,13 @@ def endpoint_edit(request: WorkspaceRequest, endpoint_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             actions.change_endpoint(endpoint, data["url"], data["events"], data["description"])
-        except (TargetRefused, actions.InvalidEvents) as refusal:
+        except PlanRequired as refusal:
+            messages.error(request, str(refusal))
+            return _form(request, form, endpoint, status=403)
+        except TargetRefused as refusal:
             form.add_error("url", str(refusal))
+        except actions.InvalidEvents as refusal:
+            form.add_error("events", str(refusal))
         else:
             messages.success(request, "Endpoint saved.")
             return redirect("webhooks:detail", ws=request.workspace.slug, endpoint_id=endpoint.pk)
@@ -125,8 +132,12 @@ def endpoint_detail(request: WorkspaceRequest, endpoint_id: int) -> HttpResponse
 def endpoint_enable(request: WorkspaceRequest, endpoint_id: int) -> HttpResponse:
     endpoint = _endpoint(request, endpoint_id)
     enabled = request.POST.get("enabled") == "1"
-    actions.set_endpoint_enabled(endpoint, enabled)
-    messages.success(request, "Endpoint enabled." if enabled else "Endpoint disabled.")
+    try:
+        actions.set_endpoint_enabled(endpoint, enabled)
+    except PlanRequired as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Endpoint enabled." if enabled else "Endpoint disabled.")
     return redirect("webhooks:detail", ws=request.workspace.slug, endpoint_id=endpoint.pk)
 
 
@@ -160,7 +171,11 @@ def delivery_redeliver(
 ) -> HttpResponse:
     endpoint = _endpoint(request, endpoint_id)
     delivery = get_object_or_404(Delivery, pk=delivery_id, endpoint=endpoint)
-    actions.redeliver(delivery)
-    note = "" if endpoint.enabled else " It goes out when the endpoint is enabled again."
-    messages.success(request, f"Sending {delivery.event_id} again.{note}")
+    try:
+        actions.redeliver(delivery)
+    except PlanRequired as refusal:
+        messages.error(request, str(refusal))
+    else:
+        note = "" if endpoint.enabled else " It goes out when the endpoint is enabled again."
+        messages.success(request, f"Sending {delivery.event_id} again.{note}")
     return redirect("webhooks:detail", ws=request.workspace.slug, endpoint_id=endpoint.pk)

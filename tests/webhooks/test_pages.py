@@ -110,3 +110,41 @@ def test_below_business_endpoints_cannot_be_added(
     assert "need the Business plan or higher" in admin_client.get(BASE).content.decode()
     assert add(admin_client, receiver.url).status_code == 403
     assert not Endpoint.objects.exists()
+
+
+def test_after_a_downgrade_an_endpoint_can_be_disabled_and_deleted_not_changed(
+    admin_client: Client, workspace: Workspace, receiver: Receiver
+) -> None:
+    add(admin_client, receiver.url)
+    endpoint = Endpoint.objects.get()
+    contacts_created([Contact.objects.create(workspace=workspace, given_name="Ana")])
+    delivery = Delivery.objects.get()
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED)
+    workspace.plan = Plan.PRO
+    workspace.save()
+    edited = admin_client.post(
+        f"{BASE}{endpoint.pk}/edit/", {"url": receiver.url + "v2", "events": ["contact.updated"]}
+    )
+    assert edited.status_code == 403
+    assert "need the Business plan or higher" in edited.content.decode()
+    redelivered = admin_client.post(
+        f"{BASE}{endpoint.pk}/deliveries/{delivery.pk}/redeliver/", follow=True
+    )
+    assert "need the Business plan or higher" in redelivered.content.decode()
+    admin_client.post(f"{BASE}{endpoint.pk}/enable/", {"enabled": "0"})
+    enabled = admin_client.post(f"{BASE}{endpoint.pk}/enable/", {"enabled": "1"}, follow=True)
+    assert "need the Business plan or higher" in enabled.content.decode()
+    endpoint.refresh_from_db()
+    delivery.refresh_from_db()
+    assert endpoint.url == receiver.url and endpoint.events == ["contact.created"]
+    assert not endpoint.enabled and delivery.status == Delivery.Status.FAILED
+    admin_client.post(f"{BASE}{endpoint.pk}/delete/")
+    assert not Endpoint.objects.exists()
+
+
+def test_an_unknown_event_is_told_beside_the_events(
+    admin_client: Client, receiver: Receiver
+) -> None:
+    response = add(admin_client, receiver.url, ["contact.exploded"])
+    errors = response.context["form"].errors
+    assert "events" in errors and "url" not in errors
