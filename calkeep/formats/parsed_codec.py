@@ -38,7 +38,6 @@ LAYOUT = json.dumps([_CONTACT, _ENTRY_FIELDS, _ROW, _ISSUE, _FILE])
 
 # ASCII: a lone surrogate a decoder let through survives the trip too.
 encode = json.JSONEncoder(separators=(",", ":")).encode
-_LIST_INDEXES = tuple(_CONTACT.index(name) for name in _ENTRIES)
 _DRAFT = _ROW.index("draft")
 _ISSUE_LISTS = (_ROW.index("warnings"), _ROW.index("errors"))
 
@@ -89,10 +88,13 @@ def _draft_values(draft: ContactDraft) -> list[Any]:
 
 class RowDecoder:
     """Turns `rows_to_values` slices (as JSON gives them back) into rows again; one decoder
-    per file, so that equal issues of different slices are one object too."""
+    per file, so that equal issues of different slices are one object too, and so are the
+    texts a file repeats (names, organizations, labels, tags, cities: what reading the file
+    shares too, normalize._clean_strings), which JSON would give as new strings each."""
 
     def __init__(self) -> None:
         self._issues: dict[tuple[str, ...], Issue] = {}
+        self._texts: dict[str, str] = {}
 
     def rows(self, values: list[list[Any]]) -> list[ParsedRow]:
         return [self._row(row) for row in values]
@@ -102,7 +104,7 @@ class RowDecoder:
             raise ValueError("a stored row of another layout")
         draft = values[_DRAFT]
         if draft is not None:
-            values[_DRAFT] = _draft(draft)
+            values[_DRAFT] = self._draft(draft)
         for index in _ISSUE_LISTS:
             values[index] = [self._issue(issue) for issue in values[index]]
         return ParsedRow(*values)
@@ -116,10 +118,39 @@ class RowDecoder:
             issue = self._issues[key] = Issue(*values)
         return issue
 
+    def _draft(self, values: list[Any]) -> ContactDraft:
+        if len(values) != len(_CONTACT):
+            raise ValueError("a stored draft of another layout")
+        shared = self._texts.setdefault
+        for index in _SHARED_TEXTS:
+            text = values[index]
+            if text:
+                values[index] = shared(text, text)
+        tags = values[_TAGS]
+        if tags:
+            values[_TAGS] = [shared(t, t) for t in tags]
+        for index, kind, pooled in _ENTRY_KINDS:
+            entries = values[index]
+            if entries:
+                for entry in entries:
+                    for part in pooled:
+                        entry[part] = shared(entry[part], entry[part])
+                values[index] = [kind(*entry) for entry in entries]
+        return ContactDraft(*values)
 
-def _draft(values: list[Any]) -> ContactDraft:
-    if len(values) != len(_CONTACT):
-        raise ValueError("a stored draft of another layout")
-    for index, kind in zip(_LIST_INDEXES, _ENTRIES.values(), strict=True):
-        values[index] = [kind(*entry) for entry in values[index]]
-    return ContactDraft(*values)
+
+_SHARED_FIELDS = (
+    "prefix", "given_name", "middle_name", "family_name", "suffix", "organization",
+    "department", "title",
+)  # fmt: skip
+_SHARED_PARTS = ("label", "city", "region", "country")
+_SHARED_TEXTS = tuple(_CONTACT.index(name) for name in _SHARED_FIELDS if name in _CONTACT)
+_TAGS = _CONTACT.index("tags")
+_ENTRY_KINDS = tuple(
+    (
+        _CONTACT.index(name),
+        kind,
+        tuple(i for i, part in enumerate(_ENTRY_FIELDS[name]) if part in _SHARED_PARTS),
+    )
+    for name, kind in _ENTRIES.items()
+)

@@ -168,8 +168,10 @@ def _child_results(pid: int, read_end: int) -> list[Any] | None:
         _, status = os.waitpid(pid, 0)
     if status != 0:
         return None
+    payload = b"".join(chunks)
+    chunks.clear()  # one copy of what came through at a time, not two
     try:
-        results = pickle.loads(b"".join(chunks))
+        results = pickle.loads(payload)
     except Exception:
         return None
     return results if isinstance(results, list) else None

@@ -156,7 +156,7 @@ def load_reading(run: ImportRun, key: str, progress: Progress | None = None) -> 
                     parsed.rows.extend(_unpack(bytes(texts.pop(number)), decoder, national))
                     if progress is not None:
                         progress("reuse", len(parsed.rows), reading.rows)
-    except (ValueError, TypeError, KeyError, zlib.error) as error:
+    except (ValueError, TypeError, KeyError, IndexError, zlib.error) as error:
         logger.warning("Reading %s of import %s is not usable: %s", reading.pk, run.pk, error)
         return None
     if len(parsed.rows) != reading.rows:
