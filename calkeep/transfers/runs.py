@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,6 +16,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from calkeep.accounts.models import Membership
+from calkeep.contacts.bulk import write_cache
 from calkeep.contacts.changes import (
     RevertOutcome,
     conflicts_of,
@@ -367,8 +369,13 @@ def _commit(run_id: int, progress: Progress) -> ImportPlan | None:
     for as long as it lasts, and reading a 10 MB file takes some 3 s. Planning sees, and
     locks, the contacts as they are inside it."""
     run = ImportRun.objects.defer("data").get(pk=run_id)
-    parsed = _read(run, run_member(run), progress).parsed
-    with transaction.atomic():
+    reading = _read(run, run_member(run), progress)
+    parsed = reading.parsed
+    # SQLite writes faster with a larger page cache (contacts/bulk.write_cache), which costs
+    # its size in memory; a commit that read the file itself (`calkeep import`, or no kept
+    # reading) is at its peak already, so it writes with the usual cache.
+    cache = write_cache() if reading.kept else nullcontext()
+    with cache, transaction.atomic():
         run = ImportRun.objects.select_for_update().defer("data").get(pk=run_id)
         if run.status != Status.RUNNING:
             return None  # another worker finished it meanwhile

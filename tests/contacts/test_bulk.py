@@ -216,3 +216,58 @@ def test_keys_carry_their_contacts_workspace_and_go_with_it(
     assert (
         list(ContactKey.objects.values_list("workspace_id", flat=True)) == [other_workspace.pk] * 2
     )
+
+
+def _cache_size() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db
+def test_write_cache_enlarges_sqlites_page_cache_meanwhile_only() -> None:
+    from calkeep.contacts.bulk import write_cache
+
+    if connection.vendor != "sqlite":
+        with write_cache():  # nothing to do elsewhere, and nothing fails
+            assert Contact.objects.count() == 0
+        return
+    before = _cache_size()
+    with write_cache(4096):
+        assert _cache_size() == -4096
+    assert _cache_size() == before
+    with pytest.raises(RuntimeError), write_cache(4096):
+        raise RuntimeError("the write failed")
+    assert _cache_size() == before
+
+
+def test_the_commit_of_an_analysed_import_writes_with_the_larger_cache(
+    admin: User, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the analysis' reading taken back; a commit that reads the file itself (here
+    `calkeep import`) is at its memory peak already and keeps SQLite's usual cache. Either
+    way the connection's cache is as it was afterwards."""
+    from calkeep.accounts.models import Membership
+    from calkeep.contacts.bulk import WRITE_CACHE_KIB
+    from calkeep.transfers import runs
+    from calkeep.transfers.actions import ImportOptions
+    from tests.transfers.test_import import google_csv
+
+    seen: list[int] = []
+    original = runs.write_plan
+
+    def spying(*args: Any, **kwargs: Any) -> Any:
+        if connection.vendor == "sqlite":
+            seen.append(_cache_size())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "write_plan", spying)
+    viewer = Membership.objects.select_related("workspace", "user").get(user=admin)
+    before = _cache_size() if connection.vendor == "sqlite" else None
+    data = google_csv("Ana,,Lima,,,ana@example.com,,,")
+    assert runs.import_now(viewer, "a.csv", data, ImportOptions()).summary()["create"] == 1
+    run = runs.receive_upload(viewer, "b.csv", data.replace(b"ana", b"bo"), ImportOptions())
+    assert runs.queue_commit(run, "skip") and runs.commit_run(run.pk) is not None
+    if before is not None:
+        assert seen == [before, -WRITE_CACHE_KIB]
+        assert _cache_size() == before
