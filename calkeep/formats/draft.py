@@ -41,6 +41,12 @@ LIST_FIELDS = ("tags", "urls", "emails", "phones", "addresses")
 # Every field of a contact a person (or an import) sets: the contract's `contact` object.
 CONTACT_FIELDS = (*NAME_FIELDS, "organization", "department", "title", "birthday", "notes",
                   *LIST_FIELDS)  # fmt: skip
+# The most characters each of these fields holds: the length of its column in the contacts
+# table. PostgreSQL refuses a longer value, and with it the whole transaction of an import.
+TEXT_LIMITS = {
+    "display_name": 500, "prefix": 100, "given_name": 255, "middle_name": 255,
+    "family_name": 255, "suffix": 100, "organization": 500, "department": 500, "title": 500,
+}  # fmt: skip
 
 
 @dataclass(slots=True)

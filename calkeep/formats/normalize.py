@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from calkeep.formats.countries import country_code
-from calkeep.formats.draft import TEXT_FIELDS, ContactDraft, Issue, ParsedRow
+from calkeep.formats.draft import TEXT_FIELDS, TEXT_LIMITS, ContactDraft, Issue, ParsedRow
 from calkeep.formats.emails import check_email
 from calkeep.formats.phones import lost_leading_zero, parse_phone, parse_phones, strip_tel_uri
 from calkeep.lib.dates import is_birthday
@@ -72,7 +72,25 @@ def _finish_cleaned(row: ParsedRow, region: str | None) -> ParsedRow:
         draft.birthday = None
     if draft.is_empty():
         row.errors.append(Issue("", "the row holds no contact data", "empty_row"))
+    _check_lengths(draft, row.errors)
     return row
+
+
+def _check_lengths(draft: ContactDraft, errors: list[Issue]) -> None:
+    """A name or organization longer than a contact holds is a row error, not a cut: cells
+    that long are usually a file whose columns slipped, and the person should see it."""
+    for name, limit in TEXT_LIMITS.items():
+        length = len(getattr(draft, name))
+        if length > limit:
+            shown = name.replace("_", " ")
+            errors.append(
+                Issue(
+                    name,
+                    f"the {shown} is {length:,} characters long and a contact's {shown} holds "
+                    f"at most {limit:,}; the row was not imported",
+                    "too_long",
+                )
+            )
 
 
 def _record_region(draft: ContactDraft) -> str | None:

@@ -20,3 +20,11 @@ def test_a_tel_uri_in_any_format_keeps_its_number_and_extension_without_the_sche
     assert row.draft is not None
     phone = row.draft.phones[0]
     assert (phone.raw, phone.extension, phone.e164) == ("+1-201-555-0123", "45", "+12015550123")
+
+
+def test_a_name_longer_than_a_contact_holds_is_a_row_error_naming_the_field() -> None:
+    draft = ContactDraft(given_name="G" * 256, organization="O" * 500)
+    row = finish_row(ParsedRow(1, draft), "US")
+    assert [(e.field, e.code) for e in row.errors] == [("given_name", "too_long")]
+    assert "256 characters" in row.errors[0].message
+    assert "at most 255" in row.errors[0].message

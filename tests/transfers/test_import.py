@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from calkeep import cli
 from calkeep.accounts.models import Membership, Workspace
 from calkeep.contacts.models import Contact, ContactChange, Operation
+from calkeep.formats.draft import TEXT_LIMITS
 from calkeep.transfers import actions, runs
 from calkeep.transfers.actions import ImportOptions, dry_run
 from calkeep.transfers.models import ImportRun
@@ -193,6 +194,31 @@ def test_a_failing_commit_writes_nothing(
     assert run.status == ImportRun.Status.FAILED
     assert "nothing was written" in run.error_message
     assert Contact.objects.count() == 0
+
+
+def test_a_row_too_long_for_its_columns_is_a_row_error_and_the_other_rows_import(
+    viewer: Membership,
+) -> None:
+    # PostgreSQL refused the whole commit over the one row (value too long for varchar(500)).
+    data = google_csv(
+        "Ana,,Lima,Acme,,ana@example.com,,,",
+        f"Bo,,Chen,{'X' * 501},,bo@example.com,,,",
+        f"{'C' * 300},,Diaz,,,cy@example.com,,,",
+    )
+    items = dry_run(viewer, data, ImportOptions()).items
+    assert [i.outcome for i in items] == ["create", "error", "error"]
+    assert [[(e.field, e.code) for e in i.errors] for i in items[1:]] == [
+        [("organization", "too_long")], [("given_name", "too_long")],
+    ]  # fmt: skip
+    run = commit(viewer, data)
+    assert run.status == ImportRun.Status.COMMITTED
+    assert run.summary == {"create": 1, "update": 0, "skip": 0, "error": 2}
+    assert list(Contact.objects.values_list("given_name", flat=True)) == ["Ana"]
+
+
+def test_the_length_limits_of_the_pure_reader_are_those_of_the_contact_columns() -> None:
+    for name, limit in TEXT_LIMITS.items():
+        assert Contact._meta.get_field(name).max_length == limit, name
 
 
 def test_a_member_is_matched_only_against_contacts_they_can_see(
