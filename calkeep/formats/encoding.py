@@ -13,7 +13,9 @@ Order of evidence, strongest first:
    cp1250), so each candidate decoding is scored by how much it looks like names and
    addresses: letters of one script per word, kana for Japanese, no control or box-drawing
    characters. Ties go to the more common charset, cp1252 first, because Outlook and Excel on
-   Western Windows write it; charset-normalizer only breaks the remaining ties.
+   Western Windows write it; charset-normalizer breaks the ties between readings that all
+   look like noise, and those between East Asian code pages (the same bytes are valid Hangul
+   in one and valid Chinese in another, and only a language model tells them apart).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ LEGACY_CANDIDATES = (
     "cp1255",
     "cp1256",
 )
+
+_MULTI_BYTE = frozenset(("shift_jis", "cp932", "gb18030", "big5", "cp949", "euc_jp"))
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -159,7 +163,24 @@ def guess_legacy_encoding(data: bytes) -> str:
     if len(names) > 1 and best_score <= 0:
         # Every reading looks like noise: let charset-normalizer's language model decide.
         return _charset_normalizer_choice(sample, names) or names[0]
+    if len(names) > 1 and _MULTI_BYTE.intersection(names):
+        return _least_chaotic(sample, names)
     return names[0]
+
+
+def _least_chaotic(sample: bytes, names: list[str]) -> str:
+    """East Asian code pages can read the same bytes as equally good ideographs or Hangul
+    (EUC-KR Korean and kanji-only EUC-JP both come out as valid Chinese in GB18030): the
+    reading charset-normalizer finds least chaotic, then most coherent, wins; where it
+    cannot tell them apart, the more common charset (the first name) does."""
+    measured = {}
+    for match in charset_normalizer.from_bytes(sample, cp_isolation=names):
+        measured[codecs.lookup(match.encoding).name] = (match.chaos, -match.coherence)
+    worst = (float("inf"), 0.0)
+    return min(
+        names,
+        key=lambda name: (measured.get(codecs.lookup(name).name, worst), names.index(name)),
+    )
 
 
 def _non_ascii_lines(data: bytes) -> bytes:

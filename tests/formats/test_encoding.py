@@ -62,6 +62,9 @@ def test_literal_replacement_characters_are_not_counted_as_errors() -> None:
         ("Imię,Nazwisko\nPiotr,Iksiński\nŁukasz,Żółć\n", "cp1250"),
         ("姓名,电话\n张三,123\n李四,456\n", "gb18030"),
         ("姓名,電話\n張三,123\n李四,456\n", "big5"),
+        # Both were read as Chinese (GB18030) before: the readings tied and GB18030 came first.
+        ("이름,성,도시\n민준,김,서울\n서연,이,부산\n", "cp949"),
+        ("名,姓,市\n太郎,山田,東京\n花子,鈴木,大阪\n", "euc_jp"),
     ],
 )
 def test_legacy_charsets_are_recognised(text: str, encoding: str) -> None:
