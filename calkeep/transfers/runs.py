@@ -384,11 +384,14 @@ def _commit(run_id: int, progress: Progress) -> ImportPlan | None:
         # An analysed run kept its plan's digest; a run of `calkeep import` has none.
         digest = plan.outcome_digest() if run.preview_digest else ""
         # A preview to pack is packed in a second process while this one writes (what it
-        # shows is decided by the plan; writing only gives new contacts their ids).
-        big = len(plan.items) >= _FORK_PACKING_ROWS
+        # shows is decided by the plan; writing only gives new contacts their ids); not
+        # after reading the file here: at this peak, the packed preview coming back whole
+        # (~13 MB for the 10 MB CSV while it is unpickled) went over 300 MB on PostgreSQL,
+        # where packing it here (_set_preview) streams it a few chunks at a time.
+        fork = reading.kept and len(plan.items) >= _FORK_PACKING_ROWS
         packing = None
-        if not _keeps_preview(run, digest):
-            packing = Background(lambda: pack_preview(preview_items(plan)), big)
+        if fork and not _keeps_preview(run, digest):
+            packing = Background(lambda: pack_preview(preview_items(plan)))
         try:
             run.operation = write_plan(viewer, plan, f"Import of {run.filename}", progress)
             run.committed_at = timezone.now()

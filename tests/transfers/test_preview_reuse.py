@@ -161,3 +161,26 @@ def test_writing_the_plan_changes_nothing_its_preview_shows(
             write_plan(viewer, plan, "test")
             assert list(preview_items(plan)) == before
             transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("apart", [False, True])
+def test_a_preview_packed_again_at_the_commit_shows_the_commits_plan(
+    viewer: Membership, make_contact: Any, admin: User, apart: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Packed while the commit writes (from this many rows, with the analysis' reading taken
+    back: here every file; under pytest-xdist in this process, as `Background` does where
+    it may not fork) or as it is stored: the same preview."""
+    if apart:
+        monkeypatch.setattr(runs, "_FORK_PACKING_ROWS", 1)
+    make_contact(owner=admin, organization="Old Co")
+    data = google_csv(
+        "Ana,,Lima,New Co,,ana@example.com,,,", "Bo,,Chen,,,bo@example.com,,,",
+        "Bo,,Chen,Globex,,BO@example.com,,,",
+    )  # fmt: skip
+    run = analysed(viewer, data, "merge")
+    committed = commit(run, strategy="skip")
+    assert [(i["row"], i["outcome"]) for i in committed.preview_items()] == [
+        (1, "skip"), (2, "create"), (3, "update"),  # row 3 folds into row 2
+    ]  # fmt: skip
+    assert committed.preview is not None and committed.preview.counts["skip"] == [1]
