@@ -163,7 +163,7 @@ def fail(message: str, as_json: bool, code: int = EXIT_UNREADABLE, kind: str = "
 
 def cmd_import(args: argparse.Namespace) -> int:
     from calkeep.formats.draft import UnreadableFile
-    from calkeep.transfers.actions import ImportOptions, check_size, dry_run
+    from calkeep.transfers.actions import ImportOptions, check_size, dry_run, remember_mapping
     from calkeep.transfers.runs import import_now
 
     try:
@@ -189,6 +189,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             plan = import_now(viewer, args.path.name, data, options)
     except UnreadableFile as error:
         return fail(f"{args.path.name}: {error.message}", args.json, kind=error.code)
+    if mapping is not None and plan.parsed.format == "generic_csv":
+        remember_mapping(viewer, data, mapping)  # as the page remembers a confirmed one
     document = plan.document(dry_run=args.dry_run)
     if args.json:
         json.dump(document, sys.stdout, ensure_ascii=False)
@@ -200,7 +202,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def remembered_mapping_for(viewer: Any, data: bytes, requested: str) -> dict[str, str] | None:
     """A generic CSV without --mapping gets the mapping the workspace remembered for its
-    headers (set on the import page), as the page would use it."""
+    headers (confirmed on the import page or given with --mapping), as the page would."""
     from calkeep.formats.detect import detect_format
     from calkeep.formats.draft import UnreadableFile
     from calkeep.transfers.runs import saved_mapping_for

@@ -16,9 +16,12 @@ from calkeep.contacts.actions import bulk_update_contacts, insert_contacts, valu
 from calkeep.contacts.changes import write_change_records
 from calkeep.contacts.models import Contact, Operation, Source
 from calkeep.formats import read_contacts
+from calkeep.formats.csv_mapping import validate_mapping
+from calkeep.formats.csv_preview import read_columns
 from calkeep.formats.draft import ParsedFile, UnreadableFile
 from calkeep.lib.memory import paused_gc
 from calkeep.lib.progress import Progress
+from calkeep.transfers.models import SavedMapping
 from calkeep.transfers.planning import STRATEGIES, ImportPlan, plan_import
 
 
@@ -77,6 +80,18 @@ def dry_run(
     parsed = read_file(viewer.workspace, data, options, progress)
     del data  # planning has no use for the bytes: 10 MB less while it and the commit run
     return plan_import(viewer, parsed, options.strategy, lock, progress)
+
+
+def remember_mapping(viewer: Membership, data: bytes, mapping: dict[str, str]) -> None:
+    """A generic CSV's column mapping given to `calkeep import --mapping`, remembered for
+    the workspace as one confirmed on the import page is: the next file with these headers
+    starts with it, on the page and on the command line."""
+    columns = read_columns(data)
+    names = [c.name for c in columns.columns]
+    SavedMapping.objects.update_or_create(
+        workspace=viewer.workspace, signature=columns.signature,
+        defaults={"headers": names, "mapping": validate_mapping(mapping, names)},
+    )  # fmt: skip
 
 
 def preview_items(plan: ImportPlan) -> Iterator[dict[str, Any]]:

@@ -124,6 +124,39 @@ def test_cli_mapping_file_maps_columns_and_a_bad_key_is_refused(
     assert "'shoe_size', which is not a contact field" in capsys.readouterr().err
 
 
+def test_a_cli_mapping_is_remembered_for_the_next_file_on_the_command_line_and_the_page(
+    admin: User, admin_client: Client, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data, mapping = tmp_path / "odd.csv", tmp_path / "mapping.json"
+    data.write_bytes(ODD_CSV)
+    mapping.write_text(json.dumps(ODD_MAPPING))
+    args = ["--workspace", "acme", "--dry-run", "--json"]
+    assert cli.main(["import", str(data), *args, "--mapping", str(mapping)]) == 0
+    capsys.readouterr()
+    assert SavedMapping.objects.get().mapping == ODD_MAPPING
+    # The next export of the same layout, its columns in another order, without --mapping.
+    later = tmp_path / "later.csv"
+    later.write_bytes(
+        b"Firm,Shoe size,Who,Mobile no.,Reach me at\nInitech,40,Cy Diaz,,cy@example.com\n"
+    )
+    assert cli.main(["import", str(later), *args]) == 0
+    contact = json.loads(capsys.readouterr().out)["items"][0]["contact"]
+    assert (contact["display_name"], contact["organization"]) == ("Cy Diaz", "Initech")
+    assert contact["emails"][0]["label"] == "work"
+    upload(admin_client, later.read_bytes())
+    assert ImportRun.objects.get().mapping == ODD_MAPPING
+
+
+def test_a_bad_cli_mapping_is_not_remembered(
+    admin: User, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data, mapping = tmp_path / "odd.csv", tmp_path / "mapping.json"
+    data.write_bytes(ODD_CSV)
+    mapping.write_text(json.dumps({"Who": "shoe_size"}))
+    assert cli.main(["import", str(data), "--workspace", "acme", "--mapping", str(mapping)]) == 2
+    assert not SavedMapping.objects.exists()
+
+
 def test_a_big_file_is_analysed_in_the_worker_not_in_the_request(
     transactional_db: Any, admin_client: Client, run_worker: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
