@@ -41,7 +41,7 @@ from calkeep.lib.progress import Progress
 from calkeep.transfers.models import ImportReading, ImportReadingChunk, ImportRun
 from calkeep.transfers.planning import code_fingerprint
 
-CHUNK = 5000  # rows per stored chunk: ~300 kB compressed for the 10 MB CSV
+CHUNK = 5000  # rows per stored chunk: ~370 kB compressed for the 10 MB CSV
 _READ_BATCH = 4  # chunks per SELECT
 _LEVEL = 1
 _LIBRARIES = ("phonenumbers", "email-validator", "charset-normalizer")
@@ -71,30 +71,22 @@ def reading_key(data: bytes, format: str, region: str, mapping: dict[str, str] |
     return digest.hexdigest()
 
 
-def pack_rows(parsed: ParsedFile) -> list[bytes]:
-    """The rows as the chunks `store_reading` writes. Pure computation (no database): the
-    analysis runs it in a second process while it plans (lib/forked.Background)."""
-    rows = parsed.rows
-    with paused_gc():
-        return [_pack(rows[start : start + CHUNK]) for start in range(0, len(rows), CHUNK)]
-
-
-def store_reading(
-    run: ImportRun, key: str, parsed: ParsedFile, chunks: list[bytes] | None = None
-) -> ImportReading:
+def store_reading(run: ImportRun, key: str, parsed: ParsedFile) -> ImportReading:
     """Write `parsed` as an incomplete reading of `run` (outside the caller's transaction
-    is fine: nobody takes it before `complete_reading`); `chunks` are its rows packed
-    already (`pack_rows`)."""
-    if chunks is None:
-        chunks = pack_rows(parsed)
+    is fine: nobody takes it before `complete_reading`). ~0.8 s for the 10 MB CSV."""
     reading = ImportReading.objects.create(
         run=run, key=key, header=encode_header(parsed), rows=len(parsed.rows)
     )
-    for start in range(0, len(chunks), _READ_BATCH):
-        ImportReadingChunk.objects.bulk_create(
-            ImportReadingChunk(reading=reading, number=number, data=data)
-            for number, data in enumerate(chunks[start : start + _READ_BATCH], start)
-        )
+    rows = parsed.rows
+    chunks = -(-len(rows) // CHUNK)
+    with paused_gc():
+        for first in range(0, chunks, _READ_BATCH):
+            ImportReadingChunk.objects.bulk_create(
+                ImportReadingChunk(
+                    reading=reading, number=n, data=_pack(rows[n * CHUNK : (n + 1) * CHUNK])
+                )
+                for n in range(first, min(first + _READ_BATCH, chunks))
+            )
     return reading
 
 

@@ -53,7 +53,6 @@ from calkeep.transfers.readings import (
     complete_reading,
     discard_readings,
     load_reading,
-    pack_rows,
     reading_key,
     store_reading,
 )
@@ -63,8 +62,8 @@ logger = logging.getLogger(__name__)
 # Files up to this size are analysed while the upload request waits (well under a second);
 # bigger ones in the worker, so a 10 MB file never holds a request open.
 INLINE_ANALYSIS_BYTES = 512 * 1024
-# From this many rows, the analysis packs its reading for the commit, and the commit a new
-# preview, in a second process (lib/forked.Background) while it goes on with other work.
+# From this many rows, the commit packs a new preview in a second process
+# (lib/forked.Background) while it writes.
 _FORK_PACKING_ROWS = 5000
 
 
@@ -183,18 +182,8 @@ def analyze_run(run_id: int) -> None:
         with ProgressReporter(run.pk) as progress:
             viewer = run_member(run)
             reading = _read(run, viewer, progress)
-            # The reading is kept for the commit (unless it was kept already: a second
-            # analysis), packed in a second process while this one plans and packs the
-            # preview.
-            parsed = reading.parsed
-            big = len(parsed.rows) >= _FORK_PACKING_ROWS
-            packing = None if reading.kept else Background(lambda: pack_rows(parsed), big)
-            try:
-                plan = plan_import(viewer, parsed, run.strategy, progress=progress)
-                _store_preview(run, plan, Status.PREVIEWED, progress, reading, packing)
-            finally:
-                if packing is not None:
-                    packing.cancel()  # a child whose result was not asked for
+            plan = plan_import(viewer, reading.parsed, run.strategy, progress=progress)
+            _store_preview(run, plan, Status.PREVIEWED, progress, reading)
     except UnreadableFile as error:
         _fail(run.pk, error.message)
     except Exception as error:
@@ -251,16 +240,16 @@ def _store_preview(
     status: str,
     progress: Progress,
     reading: _Reading,
-    packing: Background[list[bytes]] | None,
 ) -> None:
-    """The analysis' end. The preview and the reading (its rows packed by `packing`; None
-    when it was kept already) are written first, outside a transaction (on SQLite a
+    """The analysis' end. The preview and the reading, kept for the commit (unless it was
+    kept already: a second analysis), are written first, outside a transaction (on SQLite a
     transaction holds the one write lock for as long as it lasts); the run takes them only
-    if it is still being analysed (a second analysis of it may have finished meanwhile)."""
+    if it is still being analysed (a second analysis of it may have finished meanwhile).
+    The reading is packed here, not in a second process while planning: the forked child
+    made every page the planning touched a copy-on-write fault (~0.4 s), and on a busy
+    machine it took the core the planning needed."""
     fields = _set_preview(run, plan, status, plan.outcome_digest(), progress)
-    stored = None
-    if packing is not None:
-        stored = store_reading(run, reading.key, reading.parsed, packing.result())
+    stored = None if reading.kept else store_reading(run, reading.key, reading.parsed)
     with transaction.atomic():
         current = ImportRun.objects.select_for_update().only("status").get(pk=run.pk)
         if current.status != Status.ANALYZING:
