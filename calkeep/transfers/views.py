@@ -5,6 +5,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -68,6 +69,13 @@ def upload(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "transfers/upload.html", {"form": form, "recent": recent})
 
 
+def mapping_column_limit() -> int:
+    """The most columns the mapping step takes. Its form posts a field per column and the
+    CSRF token, and Django answers a POST with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
+    with 400; a page of 200,000 menus would not render in any reasonable time either."""
+    return (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS or 1000) - 1
+
+
 @workspace_view
 def mapping(request: WorkspaceRequest, run_id: int) -> HttpResponse:
     run = get_run(request, run_id)
@@ -75,6 +83,10 @@ def mapping(request: WorkspaceRequest, run_id: int) -> HttpResponse:
         return to_run(request, run)
     full = ImportRun.objects.get(pk=run.pk)  # the stored file, deferred in listings
     columns = runs.run_columns(full)
+    limit = mapping_column_limit()
+    if len(columns.columns) > limit:
+        context = {"run": run, "columns": columns, "column_limit": limit}
+        return render(request, "transfers/mapping.html", context)
     form = MappingForm(request.POST or None, columns=columns.columns, mapping=run.mapping)
     if request.method == "POST" and form.is_valid():
         try:
