@@ -246,6 +246,8 @@ def test_undo_leaves_a_contact_edited_since_and_asks(
     assert list(Contact.objects.values_list("given_name", flat=True)) == ["Bo"]
     page = admin_client.get(url("detail", run)).content.decode()
     assert "changed since the import" in page and "Buyer" in page
+    # The page said only "Imported …: 2 created" while Ana was already gone.
+    assert "The undo removed the other contacts this import created" in page
     change = ContactChange.objects.get(operation=run.operation, contact_ref=bo.pk)
     admin_client.post(url("resolve", run, change_id=change.pk), {"decision": "keep"})
     run.refresh_from_db()
