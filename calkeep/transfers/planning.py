@@ -133,15 +133,19 @@ def plan_import(
     person; a shared E.164 number is only shown as a candidate. With `lock` (the commit,
     inside its transaction) the contacts an update will write are row-locked, so an edit
     saved meanwhile is either seen by the plan or waits for the commit: never overwritten.
-    `progress` hears the rows planned ("match")."""
+    A row without an email that shares a number with a contact without an email, and has
+    the same name, is that person too (matched by phone): an export of such contacts
+    imported again finds them instead of making copies. `progress` hears the rows planned
+    ("match")."""
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}")
     rows = parsed.rows
     with paused_gc():
         emails = [_row_emails(row) for row in rows]
-        email_owner = _existing_keys(viewer, ContactKey.EMAIL, _keys(rows, emails))
+        email_owner = _oldest(_existing_keys(viewer, ContactKey.EMAIL, _keys(rows, emails)))
         phones = [_row_phones(row) for row in rows]
-        phone_owner = _existing_keys(viewer, ContactKey.PHONE, _keys(rows, phones))
+        phone_holders = _existing_keys(viewer, ContactKey.PHONE, _keys(rows, phones))
+        phone_owner = _oldest(phone_holders)
         plan = ImportPlan(parsed, strategy, [])
         owners = set(email_owner.values())
         # Skipping a match needs no values of the contact: a file imported again (every
@@ -150,15 +154,56 @@ def plan_import(
         if strategy != "skip":
             plan.existing = _load(viewer, owners, lock)
             matchable = plan.existing
+        phone_people = _emailless_phone_holders(viewer, plan, rows, emails, phone_holders, lock)
+        found = _Found(email_owner, matchable, phone_owner, phone_holders, phone_people)
         seen_in_file: dict[str, PlanItem] = {}
         for number, (row, row_emails) in enumerate(zip(rows, emails, strict=True), 1):
-            item = _plan_row(
-                plan, row, row_emails, email_owner, matchable, phone_owner, seen_in_file
-            )
+            item = _plan_row(plan, row, row_emails, found, seen_in_file)
             plan.items.append(item)
             if progress is not None and number % EVERY == 0:
                 progress("match", number, len(rows))
     return plan
+
+
+@dataclass
+class _Found:
+    """What the lookups found for the file's keys."""
+
+    email_owner: dict[str, int]  # normalized email -> oldest visible contact holding it
+    matchable: Container[int]  # contacts an email match may go to
+    phone_owner: dict[str, int]  # E.164 -> oldest visible contact holding it
+    phone_holders: dict[str, list[int]]  # E.164 -> every visible contact holding it
+    phone_people: dict[int, str]  # such a contact without emails -> its name, folded
+
+
+def _emailless_phone_holders(
+    viewer: Membership,
+    plan: ImportPlan,
+    rows: list[ParsedRow],
+    emails: list[list[str]],
+    phone_holders: dict[str, list[int]],
+    lock: bool,
+) -> dict[int, str]:
+    """The contacts without emails that hold a number of a row without emails, with their
+    names folded; loaded (and locked) into plan.existing when the strategy writes."""
+    ids = {
+        contact_id
+        for row, row_emails in zip(rows, emails, strict=True)
+        if not row_emails and not row.errors
+        for phone in _row_phones(row)
+        for contact_id in phone_holders.get(phone, ())
+    }
+    if not ids:
+        return {}
+    contacts = {pk: plan.existing[pk] for pk in ids if pk in plan.existing}
+    contacts.update(_load(viewer, ids - contacts.keys(), lock))
+    if plan.strategy != "skip":
+        plan.existing.update(contacts)
+    return {pk: _folded_name(c.name) for pk, c in contacts.items() if not c.emails}
+
+
+def _folded_name(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def _row_emails(row: ParsedRow) -> list[str]:
@@ -185,20 +230,20 @@ def _lookup_chunk() -> int:
     return _LOOKUP_CHUNK
 
 
-def _existing_keys(viewer: Membership, kind: str, values: set[str]) -> dict[str, int]:
-    """value -> id of the oldest visible contact holding it. The key table is searched on its
-    (workspace, kind, value) index alone; which of the few contacts found the member may see
-    is asked once afterwards."""
+def _existing_keys(viewer: Membership, kind: str, values: set[str]) -> dict[str, list[int]]:
+    """value -> ids of the visible contacts holding it, oldest first. The key table is
+    searched on its (workspace, kind, value) index alone; which of the few contacts found
+    the member may see is asked once afterwards."""
     holders: dict[str, list[int]] = {}
     for value, contact_id in _key_rows(viewer.workspace_id, kind, sorted(values)):
         holders.setdefault(value, []).append(contact_id)
     visible = _visible_ids(viewer, {i for ids in holders.values() for i in ids})
-    owners: dict[str, int] = {}
-    for value, ids in holders.items():
-        seen = [i for i in ids if i in visible]
-        if seen:
-            owners[value] = min(seen)
-    return owners
+    seen = {value: sorted(i for i in ids if i in visible) for value, ids in holders.items()}
+    return {value: ids for value, ids in seen.items() if ids}
+
+
+def _oldest(holders: dict[str, list[int]]) -> dict[str, int]:
+    return {value: ids[0] for value, ids in holders.items()}
 
 
 def _key_rows(workspace_id: int, kind: str, values: list[str]) -> Iterator[tuple[str, int]]:
@@ -256,30 +301,48 @@ def _plan_row(
     plan: ImportPlan,
     row: ParsedRow,
     emails: list[str],
-    email_owner: dict[str, int],
-    matchable: Container[int],
-    phone_owner: dict[str, int],
+    found: _Found,
     seen_in_file: dict[str, PlanItem],
 ) -> PlanItem:
     item = PlanItem(row.row, row.line, "create", row.draft, None, row.warnings, row.errors)
     if row.errors or row.draft is None:
         item.outcome = "error"
         return item
-    existing_id = next((email_owner[e] for e in emails if e in email_owner), None)
+    existing_id = next((found.email_owner[e] for e in emails if e in found.email_owner), None)
     earlier = next((seen_in_file[e] for e in emails if e in seen_in_file), None)
     for email in emails:
         seen_in_file.setdefault(email, item)
-    if existing_id is not None and existing_id in matchable:
+    phones = _row_phones(row)
+    if existing_id is not None and existing_id in found.matchable:
         _plan_existing_match(plan, item, existing_id)
     elif earlier is not None:
         _plan_in_file_duplicate(plan, item, earlier)
+    elif (person := _same_person_by_phone(row.draft, emails, phones, found)) is not None:
+        _plan_existing_match(plan, item, person, by="phone")
     else:
-        _note_phone_candidate(item, row, phone_owner)
+        _note_phone_candidate(item, phones, found.phone_owner, seen_in_file)
     return item
 
 
-def _plan_existing_match(plan: ImportPlan, item: PlanItem, contact_id: int) -> None:
-    item.match = {"contact_id": contact_id, "by": "email"}
+def _same_person_by_phone(
+    draft: ContactDraft, emails: list[str], phones: list[str], found: _Found
+) -> int | None:
+    """The contact without emails that holds one of the row's numbers under the row's
+    name, when the row has no email either."""
+    if emails:
+        return None
+    name = _folded_name(draft.effective_display_name())
+    for phone in phones:
+        for contact_id in found.phone_holders.get(phone, ()):
+            if name and found.phone_people.get(contact_id) == name:
+                return contact_id
+    return None
+
+
+def _plan_existing_match(
+    plan: ImportPlan, item: PlanItem, contact_id: int, by: str = "email"
+) -> None:
+    item.match = {"contact_id": contact_id, "by": by}
     item.target_id = contact_id
     if plan.strategy == "skip":
         item.outcome = "skip"
@@ -320,8 +383,18 @@ def _plan_in_file_duplicate(plan: ImportPlan, item: PlanItem, earlier: PlanItem)
     earlier.draft = ContactDraft.from_dict(after)
 
 
-def _note_phone_candidate(item: PlanItem, row: ParsedRow, phone_owner: dict[str, int]) -> None:
-    for phone in _row_phones(row):
+def _note_phone_candidate(
+    item: PlanItem,
+    phones: list[str],
+    phone_owner: dict[str, int],
+    seen_in_file: dict[str, PlanItem],
+) -> None:
+    """A shared number is a possible duplicate, never a match: with an existing contact
+    (match by phone, outcome create), else with an earlier row of the file (a warning)."""
+    earlier = next((seen_in_file[p] for p in phones if p in seen_in_file), None)
+    for phone in phones:
+        seen_in_file.setdefault(phone, item)
+    for phone in phones:
         if phone in phone_owner:
             contact_id = phone_owner[phone]
             item.match = {"contact_id": contact_id, "by": "phone"}
@@ -335,3 +408,7 @@ def _note_phone_candidate(item: PlanItem, row: ParsedRow, phone_owner: dict[str,
                 ),
             )
             return
+    if earlier is not None:
+        shared = next(p for p in phones if seen_in_file.get(p) is earlier)
+        message = f"shares the number {shared} with row {earlier.row} of this file: a possible "
+        warn(item, Issue("phones", message + "duplicate to review", "phone_candidate_in_file"))
