@@ -111,11 +111,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
+    from calkeep.transfers.tasks import start_import_pruning
     from calkeep.webhooks.tasks import start_delivery
     from calkeep.worker import recover_interrupted_work
 
     recover_interrupted_work()
     start_delivery()  # webhook deliveries that fell due or that a stopped worker held
+    start_import_pruning()
     call_command("db_worker", interval=0.5, startup_delay=False)
     return EXIT_OK
 

@@ -6,6 +6,7 @@ CALKEEP_SECRET_KEY, CALKEEP_DEBUG, CALKEEP_ALLOWED_HOSTS (comma-separated)
 CALKEEP_API_RATE_LIMIT  API requests per token per minute (default 600)
 CALKEEP_WEBHOOK_ALLOW_PRIVATE_TARGETS  1 lets webhooks go to private and loopback addresses
 CALKEEP_WEBHOOK_RETENTION_DAYS  days finished webhook events are kept (default 30)
+CALKEEP_IMPORT_RETENTION_DAYS   days a dry run never imported is kept (default 30)
 """
 
 from __future__ import annotations
@@ -157,6 +158,9 @@ WEBHOOK_BATCH_SIZE = 10
 WEBHOOK_LEASE_SECONDS = int(os.environ.get("CALKEEP_WEBHOOK_LEASE_SECONDS") or 300)
 # Finished events, their deliveries and logged attempts are kept this long (webhooks/pruning.py).
 WEBHOOK_RETENTION_DAYS = int(os.environ.get("CALKEEP_WEBHOOK_RETENTION_DAYS") or 30)
+
+# Dry runs never imported are deleted this long after their upload (transfers/retention.py).
+IMPORT_RETENTION_DAYS = int(os.environ.get("CALKEEP_IMPORT_RETENTION_DAYS") or 30)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -339,7 +339,8 @@ def commit_run(run_id: int) -> ImportPlan | None:
     runs = ImportRun.objects.select_for_update().defer("data")
     with transaction.atomic():
         run = runs.get(pk=run_id)
-        if run.status not in (Status.QUEUED, Status.RUNNING):
+        # A run with an operation was written already (its upload is gone with the commit).
+        if run.status not in (Status.QUEUED, Status.RUNNING) or run.operation_id is not None:
             return None
         run.status = Status.RUNNING
         run.phase = f"Importing {run.rows:,} rows in one transaction"
@@ -388,8 +389,11 @@ def _commit(run_id: int, progress: Progress) -> ImportPlan | None:
         finally:
             if packing is not None:
                 packing.cancel()
-        # One UPDATE: on SQLite each rewrites the whole row, the 10 MB upload included.
-        run.save(update_fields=[*fields, "operation", "committed_at"])
+        # The upload goes with the commit: a committed run is never read again (its
+        # preview, change records and undo do not need the file), and a person's file is
+        # not kept longer than it is used. One UPDATE, which on SQLite rewrites the row.
+        run.data = b""
+        run.save(update_fields=[*fields, "operation", "committed_at", "data"])
         discard_other_previews(run)
         discard_readings(run)  # a committed run is never read again
     return plan

@@ -14,9 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
+from calkeep.lib.tasks import delete_finished_task_rows
 from calkeep.webhooks.models import Delivery, DeliveryAttempt, Event
 
 PRUNE_INTERVAL = timedelta(days=1)
@@ -44,10 +43,4 @@ def prune_delivered_events(now: datetime | None = None, batch: int = PRUNE_BATCH
 
 def prune_finished_task_rows(task_paths: list[str], now: datetime | None = None) -> int:
     """The webhook tasks' finished rows in django-tasks' table (one per committed change)."""
-    old = DBTaskResult.objects.filter(
-        task_path__in=task_paths,
-        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
-        finished_at__lt=retention_cutoff(now),
-    )
-    deleted, _ = old.delete()
-    return deleted
+    return delete_finished_task_rows(task_paths, retention_cutoff(now))

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
-from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks import task
+from django_tasks_db.models import get_date_max
 
+from calkeep.lib.tasks import queue_unless_queued, queued
 from calkeep.webhooks import delivery, pruning
 
 
@@ -39,9 +40,9 @@ def schedule_next_run(now: datetime | None = None) -> None:
 
 
 def run_queued_by(moment: datetime) -> bool:
-    queued = _queued(deliver_webhooks_task)
+    waiting = queued(deliver_webhooks_task)
     # A task queued to run at once has run_after set to the far future (get_date_max).
-    return queued.filter(Q(run_after__lte=moment) | Q(run_after=get_date_max())).exists()
+    return waiting.filter(Q(run_after__lte=moment) | Q(run_after=get_date_max())).exists()
 
 
 @task()
@@ -51,19 +52,12 @@ def prune_webhook_events_task() -> None:
         paths = [deliver_webhooks_task.module_path, prune_webhook_events_task.module_path]
         pruning.prune_finished_task_rows(paths)
     finally:
-        if not _queued(prune_webhook_events_task).exists():
-            run_after = timezone.now() + pruning.PRUNE_INTERVAL
-            prune_webhook_events_task.using(run_after=run_after).enqueue()
-
-
-def _queued(queued_task: object) -> QuerySet[DBTaskResult]:
-    path = queued_task.module_path  # type: ignore[attr-defined]
-    return DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY)
+        run_after = timezone.now() + pruning.PRUNE_INTERVAL
+        queue_unless_queued(prune_webhook_events_task, run_after)
 
 
 def start_delivery() -> None:
     """`calkeep worker` at start: pick up what is due, including a dead worker's claims,
     and make sure the daily prune is queued."""
     deliver_webhooks_task.enqueue()
-    if not _queued(prune_webhook_events_task).exists():
-        prune_webhook_events_task.enqueue()
+    queue_unless_queued(prune_webhook_events_task)

@@ -34,11 +34,6 @@ def membership(user: User, workspace: Workspace) -> Membership:
     )
 
 
-@pytest.fixture
-def viewer(admin: User, workspace: Workspace) -> Membership:
-    return membership(admin, workspace)
-
-
 def commit(viewer: Membership, data: bytes, strategy: str = "skip", **kwargs: Any) -> ImportRun:
     run = receive_upload(viewer, "contacts.csv", data, ImportOptions(strategy=strategy, **kwargs))
     assert run.status == ImportRun.Status.PREVIEWED

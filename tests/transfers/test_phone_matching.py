@@ -9,21 +9,16 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from calkeep.accounts.models import Membership, Workspace
+from calkeep.accounts.models import Membership
 from calkeep.contacts.models import Contact
 from calkeep.transfers.actions import ImportOptions, dry_run
-from tests.transfers.test_import import commit, google_csv, membership
+from tests.transfers.test_import import commit, google_csv
 
 PAT = {
     "given_name": "Pat", "family_name": "Moss", "organization": "", "emails": [],
     "phones": [{"raw": "+1 201 555 0177", "e164": "+12015550177", "label": "mobile",
                 "extension": ""}],
 }  # fmt: skip
-
-
-@pytest.fixture
-def viewer(admin: User, workspace: Workspace) -> Membership:
-    return membership(admin, workspace)
 
 
 def outcomes(viewer: Membership, data: bytes, strategy: str = "skip") -> list[tuple[Any, ...]]:

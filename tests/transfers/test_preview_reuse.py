@@ -16,9 +16,7 @@ from calkeep.transfers import runs
 from calkeep.transfers.actions import ImportOptions
 from calkeep.transfers.models import ImportPreview, ImportRun
 from calkeep.transfers.runs import receive_upload
-from tests.transfers.test_import import google_csv, viewer
-
-__all__ = ["viewer"]
+from tests.transfers.test_import import google_csv
 
 
 @pytest.fixture

@@ -20,9 +20,8 @@ from calkeep.transfers.actions import ImportOptions
 from calkeep.transfers.models import ImportRun
 from calkeep.transfers.progress import ProgressReporter, StepProgress, read_progress, sidecar_name
 from tests.transfers.test_commit_concurrency import in_thread
-from tests.transfers.test_import import google_csv, viewer
+from tests.transfers.test_import import google_csv
 
-__all__ = ["viewer"]
 Status = ImportRun.Status
 ROWS = 2500
 # 2,500 people, each with an email and a number of their own (a 125 KB file: analysed inline).

@@ -17,9 +17,8 @@ from calkeep.formats import phones
 from calkeep.transfers import readings, runs
 from calkeep.transfers.actions import ImportOptions
 from calkeep.transfers.models import ImportReading, ImportReadingChunk, ImportRun
-from tests.transfers.test_import import google_csv, viewer
+from tests.transfers.test_import import google_csv
 
-__all__ = ["viewer"]
 Status = ImportRun.Status
 ROWS = 12
 DATA = google_csv(
