@@ -10,6 +10,10 @@ give the original value, so `cell_value` strips exactly one leading `'` when the
 at the start are followed by one of those six. Any other leading apostrophe is data (`'t
 Hooft`). The export guards a value that itself starts with `'=` the same way (`''=`), so
 that it, too, reads back as written.
+
+Excel's text formula: a spreadsheet keeps `0612345678` from losing its leading zero by
+writing the cell as `="0612345678"`, and some exporters write every cell so. `cell_value`
+gives the text inside (quotes doubled inside it undoubled), as Excel shows it.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from calkeep.formats.phones import EXTENSION_SEPARATOR
 from calkeep.lib.dates import format_birthday
 
 _FORMULA_STARTS = frozenset("=+-@\t\r")
-_GUARD_PREFIX = re.compile(r"'+[=+\-@\t\r]")
+_GUARD_PREFIX = re.compile(r"'+[=+\-@\t\r]|=\"")
 # Google's all-contacts and starred system groups are not labels a person made.
 GOOGLE_SYSTEM_GROUPS = frozenset({"mycontacts", "starred"})
 _FIRST_WINS = (
@@ -53,9 +57,10 @@ _ADDRESS_LABELS = {"home": "home", "work": "work", "business": "work", "other": 
 
 
 def may_hold_guarded_cells(text: str) -> bool:
-    """Whether a `'` followed by a guarded character starts any cell of the file (one scan
-    of the text, so the per-row check can be skipped for the files without one)."""
-    if "'" not in text:
+    """Whether a `'` followed by a guarded character, or a text formula `="`, starts any
+    cell of the file (one scan of the text, so the per-row check can be skipped for the
+    files without one)."""
+    if "'" not in text and '="' not in text:
         return False
     for match in _GUARD_PREFIX.finditer(text):  # starts with a literal: a fast scan
         start = match.start()
@@ -68,7 +73,11 @@ def may_hold_guarded_cells(text: str) -> bool:
 
 
 def cell_value(value: str) -> str:
-    """Undo the export's formula guard (see the module docstring)."""
+    """Undo the export's formula guard, or unwrap a text formula (the module docstring)."""
+    if value.startswith('="') and value.endswith('"') and len(value) > 2:
+        inner = value[2:-1]
+        if '"' not in inner.replace('""', ""):
+            return inner.replace('""', '"')
     if len(value) > 1 and value[0] == "'":
         start = value.lstrip("'")
         if start and start[0] in _FORMULA_STARTS:
@@ -237,13 +246,14 @@ def build_draft(cells: list[str], plan: ColumnPlan) -> tuple[ContactDraft, list[
 
 
 def _prepared(cells: list[str], width: int, guarded: bool) -> list[str]:
-    """Pad a short row to the plan's width and undo the export's formula guard."""
+    """Pad a short row to the plan's width, undo the export's formula guard and unwrap
+    text formulas."""
     if len(cells) < width:
         cells = cells + [""] * (width - len(cells))
     if not guarded:
         return cells
     joined = "\x1f".join(cells)  # one C-level pass instead of a test per cell
-    if joined.startswith("'") or "\x1f'" in joined:
+    if joined.startswith(("'", '="')) or "\x1f'" in joined or '\x1f="' in joined:
         cells = [cell_value(c) for c in cells]
     return cells
 

@@ -139,9 +139,28 @@ def test_formula_guard_undo_removes_one_apostrophe_before_a_guarded_value() -> N
 
 
 @pytest.mark.parametrize(
+    ("cell", "value"),
+    [('="0612345678"', "0612345678"), ('="say ""hi"""', 'say "hi"'), ('=""', ""),
+     ('="a"b"', '="a"b"'), ('=A1&"x"', '=A1&"x"'), ("'=\"01\"", '="01"')],
+)  # fmt: skip
+def test_a_text_formula_gives_the_text_excel_shows(cell: str, value: str) -> None:
+    assert cell_value(cell) == value
+
+
+def test_a_leading_zero_kept_by_a_text_formula_survives_the_import() -> None:
+    for cell in (b'="0612345678"', b'"=""0612345678"""'):
+        header = b"First Name,Last Name,Phone 1 - Label,Phone 1 - Value\n"
+        parsed = read(header + b"Ann,Roux,Mobile," + cell + b"\n", region="FR")
+        phone = parsed.rows[0].draft.phones[0]
+        assert (phone.raw, phone.e164) == ("0612345678", "+33612345678"), cell
+        assert [w.code for w in parsed.rows[0].warnings] == []
+
+
+@pytest.mark.parametrize(
     ("text", "guarded"),
     [("a,\"'=x\"", True), ("'+1 202", True), ("x\n'-y", True), ("O'Brien,x", False),
-     ("a,'t Hooft", False), ("a,b'-c", False), ("a,''=x", True), ("a,\"''@x\"", True)],
+     ("a,'t Hooft", False), ("a,b'-c", False), ("a,''=x", True), ("a,\"''@x\"", True),
+     ('a,="01"', True), ('a,"=""01"""', True), ("a,b=c", False)],
 )  # fmt: skip
 def test_files_without_guarded_cells_are_recognised(text: str, guarded: bool) -> None:
     assert may_hold_guarded_cells(text) is guarded
