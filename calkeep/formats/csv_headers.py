@@ -178,7 +178,29 @@ def match_header(header: str, kind: str = "generic_csv") -> str | None:
         bare = skeleton(text)
         if len(bare) >= 4 and bare in _SKELETON_TABLE:
             return _SKELETON_TABLE[bare]
-    return None
+    return _qualified(text, kind)
+
+
+# `Phone (Work)`, `Email - Personal`, `Email Address: Home`: a known header and a qualifier.
+_QUALIFIED = re.compile(r"^(?P<base>[^()]+?)\s*(?:\((?P<paren>[^()]+)\)|[-:]\s*(?P<after>.+))$")
+
+
+def _qualified(text: str, kind: str) -> str | None:
+    """A header naming a known column with a qualifier: the qualifier in front (`Work
+    Phone`) when that is a known header too, else the column alone."""
+    # Real headers are short; the length check also keeps the expression off huge cells.
+    found = _QUALIFIED.match(text) if len(text) <= 80 else None
+    if found is None:
+        return None
+    base = found["base"].strip()
+    qualifier = (found["paren"] or found["after"] or "").strip()
+    if not base or not qualifier:
+        return None
+    key = match_header(base, kind)
+    if not key:
+        return None
+    qualified = match_header(f"{qualifier} {base}", kind)
+    return qualified if qualified and qualified.startswith(key) else key
 
 
 def _numbered_multi_value(folded: str) -> str | None:

@@ -47,6 +47,23 @@ def test_unknown_headers_are_guessed_from_their_values() -> None:
     }  # fmt: skip
 
 
+def test_a_qualifier_beside_a_known_header_gives_the_label() -> None:
+    headers = [
+        "Name (Full)",
+        "Phone (Work)",
+        "Phone - Cell",
+        "Email (Personal)",
+        "Email: Work",
+        "Phone (do not call)",
+        "Email Address (Primary)",
+        "Shoe (size)",
+    ]
+    assert list(suggest_mapping(headers, []).values()) == [
+        "display_name", "phone:business", "phone:mobile", "email:home", "email:work",
+        "phone", "email", "",
+    ]  # fmt: skip
+
+
 def test_title_is_a_salutation_or_a_job_title_by_its_values() -> None:
     assert suggest_mapping(["Title"], [["Mrs."], ["Dr"]]) == {"Title": "prefix"}
     assert suggest_mapping(["Title"], [["Head of Sales"]]) == {"Title": "title"}
