@@ -30,7 +30,8 @@ from calkeep.formats.phones import EXTENSION_SEPARATOR
 from calkeep.lib.dates import format_birthday
 
 _FORMULA_STARTS = frozenset("=+-@\t\r")
-_GUARD_PREFIX = re.compile(r"'+[=+\-@\t\r]|=\"")
+_GUARD_PREFIX = re.compile(r"'+[=+\-@\t\r]")
+_TEXT_FORMULA = re.compile(r'="')
 # Google's all-contacts and starred system groups are not labels a person made.
 GOOGLE_SYSTEM_GROUPS = frozenset({"mycontacts", "starred"})
 _FIRST_WINS = (
@@ -60,15 +61,17 @@ def may_hold_guarded_cells(text: str) -> bool:
     """Whether a `'` followed by a guarded character, or a text formula `="`, starts any
     cell of the file (one scan of the text, so the per-row check can be skipped for the
     files without one)."""
-    if "'" not in text and '="' not in text:
-        return False
-    for match in _GUARD_PREFIX.finditer(text):  # starts with a literal: a fast scan
-        start = match.start()
-        before = text[start - 1] if start else ""
-        if before == '"':
-            before = text[start - 2] if start > 1 else ""
-        if before in ("", ",", ";", "\t", "|", "\r", "\n"):
-            return True
+    # Each expression starts with a literal, a fast scan; one alternation of both was not.
+    for marker, expression in (("'", _GUARD_PREFIX), ('="', _TEXT_FORMULA)):
+        if marker not in text:
+            continue
+        for match in expression.finditer(text):
+            start = match.start()
+            before = text[start - 1] if start else ""
+            if before == '"':
+                before = text[start - 2] if start > 1 else ""
+            if before in ("", ",", ";", "\t", "|", "\r", "\n"):
+                return True
     return False
 
 
