@@ -18,6 +18,11 @@ class Plan(models.TextChoices):
 PLAN_ORDER = [Plan.FREE, Plan.PRO, Plan.BUSINESS, Plan.ENTERPRISE]
 
 
+def plans_from(minimum: str) -> list[str]:
+    """The plans at `minimum` or higher, for queries ("Business+")."""
+    return [str(plan) for plan in PLAN_ORDER[PLAN_ORDER.index(Plan(minimum)) :]]
+
+
 def validate_region(value: str) -> None:
     if value not in SUPPORTED_REGIONS:
         raise ValidationError(f"{value!r} is not an ISO 3166 country code with a phone plan.")

@@ -28,6 +28,8 @@ from django.db import connection, transaction
 from django.db.models import F, Min, Q, QuerySet
 from django.utils import timezone
 
+from calkeep.accounts.models import plans_from
+from calkeep.accounts.tokens import API_PLAN
 from calkeep.lib import http
 from calkeep.webhooks.models import Delivery, DeliveryAttempt, Endpoint
 from calkeep.webhooks.retries import retry_delay
@@ -71,11 +73,21 @@ def deliver_due(
     return attempted
 
 
-def due_deliveries(now: datetime) -> QuerySet[Delivery]:
+def sendable() -> QuerySet[Delivery]:
+    """Pending deliveries of enabled endpoints whose workspace's plan has webhooks. The
+    others wait, like a disabled endpoint's: an endpoint enabled again, or a workspace
+    back on Business, gets them with the next delivery run (its next change, or the
+    worker's start)."""
     return Delivery.objects.filter(
-        Q(claimed_until=None) | Q(claimed_until__lt=now),
-        status=Status.PENDING, next_attempt_at__lte=now, endpoint__enabled=True,
+        status=Status.PENDING, endpoint__enabled=True,
+        endpoint__workspace__plan__in=plans_from(API_PLAN),
     )  # fmt: skip
+
+
+def due_deliveries(now: datetime) -> QuerySet[Delivery]:
+    return sendable().filter(
+        Q(claimed_until=None) | Q(claimed_until__lt=now), next_attempt_at__lte=now
+    )
 
 
 def claim_due(now: datetime) -> Claim:
@@ -194,7 +206,7 @@ def next_due_time(now: datetime | None = None) -> datetime | None:
     """When the next delivery falls due: the earliest retry of an unclaimed one, or the
     earliest lease that runs out (its worker may have died)."""
     now = now or timezone.now()
-    pending = Delivery.objects.filter(status=Status.PENDING, endpoint__enabled=True)
+    pending = sendable()
     unclaimed = pending.filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
     claimed = pending.filter(claimed_until__gte=now)
     moments = [

@@ -208,6 +208,19 @@ def test_nothing_is_written_below_the_business_plan(
     assert not Event.objects.exists()
 
 
+def test_after_a_downgrade_pending_deliveries_wait_for_the_plan_to_come_back(
+    workspace: Workspace, receiver: Receiver, contact: Contact
+) -> None:
+    endpoint_for(workspace, receiver.url)
+    contacts_created([contact])
+    Workspace.objects.filter(pk=workspace.pk).update(plan=Plan.PRO)
+    assert deliver_due() == 0 and next_due_time() is None
+    assert receiver.received == [] and delivery_states() == [("pending", 0)]
+    Workspace.objects.filter(pk=workspace.pk).update(plan=Plan.ENTERPRISE)
+    assert next_due_time() is not None
+    assert deliver_due() == 1 and delivery_states() == [("succeeded", 1)]
+
+
 def test_a_rolled_back_change_writes_and_sends_nothing(
     workspace: Workspace,
     receiver: Receiver,
