@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
 from calkeep.accounts.models import Membership, Workspace
 
@@ -31,7 +32,9 @@ def get_membership(user: AbstractBaseUser | AnonymousUser, slug: str) -> Members
 
 
 def workspace_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Log-in required; sets request.membership and request.workspace from the URL's `ws`."""
+    """Log-in required; sets request.membership and request.workspace from the URL's `ws`.
+    The page shows times, and reads the times typed into its forms, in the workspace's
+    time zone."""
 
     @login_required
     @wraps(view)
@@ -39,7 +42,8 @@ def workspace_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         membership = get_membership(request.user, ws)
         request.membership = membership  # type: ignore[attr-defined]
         request.workspace = membership.workspace  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+        with timezone.override(membership.workspace.time_zone):
+            return view(request, *args, **kwargs)
 
     return wrapper
 

@@ -25,21 +25,20 @@ def booking_list(request: WorkspaceRequest) -> HttpResponse:
     linked = [b.contact_id for b in page.object_list if b.contact_id]
     visible = Contact.objects.visible_to(request.membership).filter(pk__in=linked)
     context = {"page": page, "visible_contacts": set(visible.values_list("pk", flat=True))}
-    with timezone.override(request.workspace.time_zone):
-        return render(request, "bookings/list.html", context)
+    return render(request, "bookings/list.html", context)  # times in the workspace's zone
 
 
 @workspace_view
 def booking_create(request: WorkspaceRequest) -> HttpResponse:
-    with timezone.override(request.workspace.time_zone):
-        if request.method != "POST":
-            form = BookingForm(initial=_prefill(request.GET))
-            return render(request, "bookings/form.html", {"form": form})
-        form = BookingForm(request.POST)
-        if not form.is_valid():
-            return render(request, "bookings/form.html", {"form": form})
-        booked = book_meeting(request.workspace, request.membership.user, **form.cleaned_data)
-        _report_booked(request, booked)
+    # workspace_view has switched to the workspace's time zone: the typed time is read in it.
+    if request.method != "POST":
+        form = BookingForm(initial=_prefill(request.GET))
+        return render(request, "bookings/form.html", {"form": form})
+    form = BookingForm(request.POST)
+    if not form.is_valid():
+        return render(request, "bookings/form.html", {"form": form})
+    booked = book_meeting(request.workspace, request.membership.user, **form.cleaned_data)
+    _report_booked(request, booked)
     return redirect("bookings:list", ws=request.workspace.slug)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
@@ -143,8 +144,10 @@ def test_last_used_is_shown_on_the_settings_page(
     token.refresh_from_db()
     assert token.last_used_at is not None
     cells = _token_cells(admin_client.get(url), token)
-    assert cells[4] == "2020-01-02 00:00"
-    assert cells[5] == f"{timezone.localtime(token.last_used_at):%Y-%m-%d %H:%M}"
+    # Times are shown in the workspace's time zone (America/New_York).
+    assert cells[4] == "2020-01-01 19:00"
+    here = ZoneInfo(workspace.time_zone)
+    assert cells[5] == f"{timezone.localtime(token.last_used_at, here):%Y-%m-%d %H:%M}"
 
 
 def _token_cells(page: Any, token: ApiToken) -> list[str]:

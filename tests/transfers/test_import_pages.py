@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -39,6 +40,17 @@ def test_upload_shows_a_dry_run_and_writes_no_contact(admin_client: Client) -> N
     assert "not a number" in page and "is not a phone number" in page
     assert run.summary == {"create": 2, "update": 0, "skip": 0, "error": 0}
     assert Contact.objects.count() == 0
+
+
+def test_times_are_shown_in_the_workspaces_time_zone(admin_client: Client) -> None:
+    response = upload(admin_client, VCARD)
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(created_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
+    detail = admin_client.get(response["Location"]).content.decode()
+    assert "uploaded 2026-01-01 22:04" in detail  # America/New_York, 5 hours behind
+    listing = admin_client.get(reverse("transfers:upload", kwargs={"ws": "acme"}))
+    assert "2026-01-01 22:04" in listing.content.decode()
+    assert "<td>vCard</td>" in listing.content.decode()  # the format's name, not its code
 
 
 def test_commit_runs_in_the_worker_and_the_page_shows_the_result(
