@@ -28,6 +28,7 @@ from calkeep.lib.progress import EVERY, Progress
 STRATEGIES = ("skip", "merge", "overwrite")
 OUTCOMES = ("create", "update", "skip", "error")
 _LOOKUP_CHUNK = 5000
+_ARRAY_CHUNK = 50_000  # values per `= ANY(%s)` lookup on PostgreSQL
 
 
 @dataclass(slots=True)
@@ -255,17 +256,32 @@ def _key_rows(workspace_id: int, kind: str, values: list[str]) -> Iterator[tuple
     columns = {f.name: quote(str(f.column)) for f in meta.concrete_fields}
     value, contact, workspace = columns["value"], columns["contact"], columns["workspace"]
     kind_column = columns["kind"]
-    size = _lookup_chunk()
+    query = f"SELECT {value}, {contact} FROM {table} WHERE {workspace} = %s AND {kind_column} = %s"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One parameter, an array written as text: psycopg adapts thousands of separate
+            # parameters (or a list's items) several times slower than PostgreSQL answers.
+            for start in range(0, len(values), _ARRAY_CHUNK):
+                array = _text_array(values[start : start + _ARRAY_CHUNK])
+                cursor.execute(
+                    f"{query} AND {value} = ANY(%s::text[])", [workspace_id, kind, array]
+                )
+                yield from cursor.fetchall()
+            return
+        size = _lookup_chunk()
         for start in range(0, len(values), size):
             chunk = values[start : start + size]
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT {value}, {contact} FROM {table} WHERE {workspace} = %s "
-                f"AND {kind_column} = %s AND {value} IN ({marks})",
-                [workspace_id, kind, *chunk],
-            )
+            cursor.execute(f"{query} AND {value} IN ({marks})", [workspace_id, kind, *chunk])
             yield from cursor.fetchall()
+
+
+def _text_array(values: list[str]) -> str:
+    """PostgreSQL's text form of an array of these strings: each quoted, with `\\` and `"`
+    escaped by a backslash (so commas, braces, spaces and NULL stay plain text)."""
+    if any('"' in v or "\\" in v for v in values):
+        values = [v.replace("\\", "\\\\").replace('"', '\\"') for v in values]
+    return '{"' + '","'.join(values) + '"}'
 
 
 def _visible_ids(viewer: Membership, ids: set[int]) -> set[int]:
