@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from calkeep.accounts.models import Membership, Workspace
-from calkeep.contacts.bulk import insert_rows, insert_rows_returning_ids, json_text, update_rows
+from calkeep.contacts.bulk import insert_rows, json_text, reserve_ids, update_rows
 from calkeep.contacts.models import (
     EDITABLE_FIELDS,
     Contact,
@@ -132,10 +132,13 @@ def insert_contacts(
     owner: AbstractBaseUser | None,
     values_list: Iterable[dict[str, Any]],
     source: str,
+    endpoints: Sequence[int] | None = None,
 ) -> NewContacts:
     """`bulk_create_contacts` without model instances (an import's tens of thousands: a
     third of the time of writing them). Each contact's lists are encoded as JSON once, for
-    its row and for its change record (`NewContacts.after_texts`)."""
+    its row and for its change record (`NewContacts.after_texts`). `endpoints`: the
+    webhook endpoints listening for new contacts, when the caller looked them up already
+    (webhooks.outbox.new_contacts_created)."""
     now = timezone.now()
     new = NewContacts(workspace, owner, source, now)
     owner_id = owner.pk if owner is not None else None
@@ -144,11 +147,15 @@ def insert_contacts(
         stored = _stored_values(values)
         columns, after = _columns_and_json(stored)
         search_text = search_text_of(stored)
-        rows.append([workspace.pk, owner_id, source, *columns, search_text, now, now, 1])
+        # The id (first) comes from reserve_ids below.
+        rows.append([0, workspace.pk, owner_id, source, *columns, search_text, now, now, 1])
         new.values.append(stored)
         new.search_texts.append(search_text)
         new.after_texts.append(after)
-    new.ids = insert_rows_returning_ids(Contact, _INSERT_COLUMNS, rows, encoded=LIST_FIELDS)
+    new.ids = reserve_ids(Contact, len(rows))
+    for row, pk in zip(rows, new.ids, strict=True):
+        row[0] = pk
+    insert_rows(Contact, ("id", *_INSERT_COLUMNS), rows, encoded=LIST_FIELDS)
     del rows
     keys = (
         (workspace.pk, pk, kind, value)
@@ -156,7 +163,7 @@ def insert_contacts(
         for kind, value in key_values_of(stored)
     )
     insert_rows(ContactKey, _KEY_COLUMNS, keys)
-    new_contacts_created(workspace.pk, new.contacts)
+    new_contacts_created(workspace.pk, new.contacts, endpoints)
     return new
 
 

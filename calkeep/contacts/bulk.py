@@ -1,9 +1,11 @@
 """Inserting and updating tens of thousands of rows inside the caller's transaction, in the
-way each backend does fastest: on SQLite, prepared statements run row after row on the
-connection itself (everything stays in process); on PostgreSQL, COPY, with new ids taken
-from the table's sequence first. Django's bulk_create spends about 100 µs a contact on SQLite
-(it batches 39 rows at a time: 999 parameters) and bulk_update nearly a millisecond (one CASE
-per field per row); these do the same writes in a few µs a row.
+way each backend does fastest: on SQLite, INSERTs of many rows each, run on the connection
+itself (everything stays in process); on PostgreSQL, COPY. New ids are reserved first
+(`reserve_ids`), so rows that refer to new ones can be made before those are written.
+Django's bulk_create spends about 100 µs a contact on SQLite (it batches 39 rows at a time:
+999 parameters) and bulk_update nearly a millisecond (one CASE per field per row); these do
+the same writes in a few µs a row. `background_writes` runs the inserts on a second thread
+while the caller builds the next rows.
 
 Values go through the same adaptation Django uses (JSON as the backend stores it, datetimes
 as the backend expects them); text and integers are passed as they are, so callers give
@@ -14,8 +16,13 @@ record) encodes it once."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import queue
+import sqlite3
+import sys
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
@@ -87,39 +94,59 @@ def insert_rows(
     rows: Iterable[_Row],
     encoded: Collection[str] = (),
 ) -> None:
-    """INSERT each row (values in the order of `attnames`)."""
+    """INSERT each row (values in the order of `attnames`). Inside `background_writes`,
+    queued for its thread (which runs it in order) instead of written now."""
     prepared = _prepared(model, attnames, rows, encoded=encoded)
+    writer = _active_writer()
     if connection.vendor == "postgresql":
-        _copy(model, attnames, prepared)
+        statement = _copy_statement(model, attnames)
+        job = _copy_job(statement, list(prepared) if writer is not None else prepared)
     else:
-        with connection.cursor() as cursor:
-            cursor.executemany(_insert_sql(model, attnames), cast(Any, prepared))
-
-
-def insert_rows_returning_ids(
-    model: type[models.Model],
-    attnames: Sequence[str],
-    rows: Sequence[_Row],
-    encoded: Collection[str] = (),
-) -> list[int]:
-    """INSERT each row and give the new primary keys, in the order of the rows."""
-    if connection.vendor == "postgresql":
-        ids = _next_ids(model, len(rows))
-        with_ids = ((pk, *row) for pk, row in zip(ids, rows, strict=True))
-        prepared = _prepared(model, attnames, with_ids, 1, encoded)
-        _copy(model, [model._meta.pk.attname, *attnames], prepared)
-        return ids
+        job = _sqlite_insert_job(model, attnames, prepared)
+    if writer is not None:
+        writer.submit(job)
+        return
     connection.ensure_connection()
-    sql = _insert_sql(model, attnames).replace("%s", "?")
-    raw = connection.connection.cursor()
-    try:
-        ids = []
-        for values in _prepared(model, attnames, rows, encoded=encoded):
-            raw.execute(sql, values)
-            ids.append(raw.lastrowid)
-        return ids
-    finally:
-        raw.close()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            job(cursor)
+        finally:
+            cursor.close()
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` new primary keys for rows the caller will insert with them (insert_rows
+    with the id column first), ascending, never handed out again: from the table's sequence
+    on PostgreSQL; on SQLite, by moving on the AUTOINCREMENT counter in `sqlite_sequence`
+    (SQLite's own record of the largest id the table ever had), which the write
+    transaction (calkeep opens SQLite transactions IMMEDIATE) keeps to itself until it
+    ends."""
+    if count <= 0:
+        return []
+    meta = model._meta
+    table, column = str(meta.db_table), str(meta.pk.column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, column, count],
+            )
+            return sorted(pk for (pk,) in cursor.fetchall())
+        largest = f"(SELECT coalesce(max({_quoted(column)}), 0) FROM {_quoted(table)})"
+        cursor.execute(
+            f"UPDATE sqlite_sequence SET seq = max(seq, {largest}) + %s WHERE name = %s",
+            [count, table],
+        )
+        if cursor.rowcount == 0:  # the table never had a row
+            cursor.execute(
+                f"INSERT INTO sqlite_sequence (name, seq) SELECT %s, {largest} + %s",
+                [table, count],
+            )
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        (last,) = cursor.fetchone()
+    return list(range(last - count + 1, last + 1))
 
 
 def update_rows(model: type[models.Model], attnames: Sequence[str], rows: Iterable[_Row]) -> None:
@@ -131,12 +158,6 @@ def update_rows(model: type[models.Model], attnames: Sequence[str], rows: Iterab
     prepared = _prepared(model, [*attnames, meta.pk.attname], rows)
     with connection.cursor() as cursor:
         cursor.executemany(sql, cast(Any, prepared))
-
-
-def _insert_sql(model: type[models.Model], attnames: Sequence[str]) -> str:
-    columns = ", ".join(_column(model, a) for a in attnames)
-    marks = ", ".join(["%s"] * len(attnames))
-    return f"INSERT INTO {_table(model)} ({columns}) VALUES ({marks})"
 
 
 def _table(model: type[models.Model]) -> str:
@@ -215,21 +236,180 @@ def _remembering_last(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return adapt
 
 
-def _next_ids(model: type[models.Model], count: int) -> list[int]:
-    if not count:
-        return []
-    meta = model._meta
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [str(meta.db_table), str(meta.pk.column), count],
-        )
-        return sorted(pk for (pk,) in cursor.fetchall())
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
-def _copy(model: type[models.Model], attnames: Sequence[str], rows: Iterable[_Row]) -> None:
+def _copy_statement(model: type[models.Model], attnames: Sequence[str]) -> str:
     columns = ", ".join(_column(model, a) for a in attnames)
-    statement = f"COPY {_table(model)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
+    return f"COPY {_table(model)} ({columns}) FROM STDIN"
+
+
+def _copy_job(statement: str, rows: Iterable[_Row]) -> Callable[[Any], None]:
+    def job(cursor: Any) -> None:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    return job
+
+
+# SQLite: rows go in INSERTs of many rows each (`VALUES (...), (...), ...`): half the time
+# of one statement run per row for narrow rows such as keys, and each statement is one
+# step of SQLite's, which the sqlite3 module runs without holding the GIL (see
+# background_writes). At most this many values a statement: SQLite's own limit since 3.32
+# (older builds and some distributions have 999 or more; the connection says).
+_SQLITE_MAX_VALUES = 32_766
+
+
+def _sqlite_insert_job(
+    model: type[models.Model], attnames: Sequence[str], rows: Iterable[_Row]
+) -> Callable[[Any], None]:
+    """The statements for `rows`, made now (so a queued job holds plain values only)."""
+    columns = ", ".join(_column(model, a) for a in attnames)
+    head = f"INSERT INTO {_table(model)} ({columns}) VALUES "
+    one = "(" + ", ".join(["?"] * len(attnames)) + ")"
+    limit = _SQLITE_MAX_VALUES
+    connection.ensure_connection()
+    getlimit = getattr(connection.connection, "getlimit", None)
+    if getlimit is not None:
+        limit = min(limit, getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    per_statement = max(1, limit // max(1, len(attnames)))
+    full = head + ", ".join([one] * per_statement)
+    statements = []
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, per_statement)):
+        sql = full if len(batch) == per_statement else head + ", ".join([one] * len(batch))
+        statements.append((sql, list(itertools.chain.from_iterable(batch))))
+
+    def job(cursor: Any) -> None:
+        for sql, values in statements:
+            cursor.execute(sql, values)
+
+    return job
+
+
+# -- writing on a second thread --------------------------------------------------------------
+_LOCAL = threading.local()
+# Statements (jobs) queued at most: a job holds one call's rows (an import's slice of 5,000
+# contacts), so this bounds the rows alive in the queue.
+_QUEUED_JOBS = 4
+# While a writer runs, the interpreter hands the GIL over at most this long after the writer
+# asks for it back (Python's default is 5 ms, per statement of the writer's).
+_SWITCH_INTERVAL = 0.0005
+
+
+def _active_writer() -> _Writer | None:
+    return getattr(_LOCAL, "writer", None)
+
+
+@contextmanager
+def background_writes() -> Iterator[None]:
+    """Within, `insert_rows` (and `check_deferred_constraints`) on this thread's connection
+    queue their statements for a second thread, which runs them in the order given while
+    this one goes on building the next rows; any other query of the connection first waits
+    until they have all run, so the database receives the same statements in the same
+    order, inside the caller's transaction, as without it. Leaving waits for them and
+    raises the first error, as the statement itself would have (later ones are not run);
+    leaving with an error drops what is still queued. Meant for writes of tens of thousands
+    of rows: SQLite (which runs each statement without the GIL) or the PostgreSQL server
+    work while Python does. Nested, it is the outer one's."""
+    if _active_writer() is not None:
+        yield
+        return
+    writer = _Writer(connection)
+    _LOCAL.writer = writer
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, _SWITCH_INTERVAL))
+
+    def in_order(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        writer.wait()
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(in_order):
+            yield
+            writer.wait()
+    finally:
+        _LOCAL.writer = None
+        writer.close()
+        sys.setswitchinterval(interval)
+
+
+def check_deferred_constraints() -> None:
+    """PostgreSQL: check now the deferred constraints (Django's foreign keys) of what this
+    transaction wrote so far, instead of all of them at COMMIT; inside `background_writes`
+    on its thread, while this one goes on. A violation raises as it would have at COMMIT,
+    only sooner. Nothing on SQLite, which checks them as it writes."""
+    if connection.vendor != "postgresql":
+        return
+
+    def job(cursor: Any) -> None:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys' own mode
+
+    writer = _active_writer()
+    if writer is not None:
+        writer.submit(job)
+    else:
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            job(cursor.cursor)
+
+
+class _Writer:
+    """The second thread of `background_writes`: runs queued jobs on the DB-API connection of
+    the thread that made it (not Django's connection object, which is per thread)."""
+
+    def __init__(self, wrapper: Any) -> None:
+        # Taken here, on the caller's thread: `django.db.connection` is a proxy that gives
+        # each thread its own wrapper, and the writer's would have no connection open.
+        wrapper.ensure_connection()
+        self._raw = wrapper.connection
+        self._wrap_errors = wrapper.wrap_database_errors
+        self._jobs: queue.Queue[Callable[[Any], None] | None] = queue.Queue(_QUEUED_JOBS)
+        self._error: BaseException | None = None
+        self._failed = False
+        self._closing = False
+        self._thread = threading.Thread(target=self._work, name="calkeep-writes", daemon=True)
+        self._thread.start()
+
+    def submit(self, job: Callable[[Any], None]) -> None:
+        self._raise()
+        self._jobs.put(job)
+
+    def wait(self) -> None:
+        self._jobs.join()
+        self._raise()
+
+    def close(self) -> None:
+        self._closing = True  # after an error, what is still queued is dropped unrun
+        self._jobs.put(None)
+        self._thread.join()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        if self._failed:
+            raise DatabaseError("an earlier write of this transaction failed")
+
+    def _work(self) -> None:
+        # Every job is marked done whatever happens, so `wait` always returns: a job that
+        # raises (or a cursor that cannot be made) is recorded and what follows is dropped.
+        cursor = None
+        try:
+            cursor = self._raw.cursor()
+        except BaseException as error:
+            self._error, self._failed = error, True
+        while (job := self._jobs.get()) is not None:
+            try:
+                if cursor is not None and not self._failed and not self._closing:
+                    with self._wrap_errors:
+                        job(cursor)
+            except BaseException as error:
+                self._error, self._failed = error, True
+            finally:
+                self._jobs.task_done()
+        self._jobs.task_done()
+        if cursor is not None:
+            cursor.close()

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from calkeep.accounts.models import Membership, Workspace
 from calkeep.contacts.actions import bulk_update_contacts, insert_contacts, values_from_draft
+from calkeep.contacts.bulk import background_writes, check_deferred_constraints
 from calkeep.contacts.changes import write_change_records
 from calkeep.contacts.models import Contact, Operation, Source
 from calkeep.formats import read_contacts
@@ -23,6 +24,8 @@ from calkeep.lib.memory import paused_gc
 from calkeep.lib.progress import Progress
 from calkeep.transfers.models import SavedMapping
 from calkeep.transfers.planning import STRATEGIES, ImportPlan, plan_import
+from calkeep.webhooks.models import EventType
+from calkeep.webhooks.outbox import subscribed_endpoints
 
 
 @dataclass
@@ -116,18 +119,25 @@ def write_plan(
     viewer: Membership, plan: ImportPlan, label: str, progress: Progress | None = None
 ) -> Operation:
     """Write what the plan says, with a change record per contact for undo. `progress`
-    hears the contacts written ("write"): new ones a slice at a time, then the updates."""
+    hears the contacts written ("write"): new ones a slice at a time, then the updates.
+
+    The database writes a slice while the next one is built (contacts/bulk.py,
+    background_writes: the same statements, in the same order, in this transaction), and on
+    PostgreSQL checks each slice's foreign keys meanwhile rather than all at COMMIT."""
+    workspace = viewer.workspace
     operation = Operation.objects.create(
-        workspace=viewer.workspace, kind=Operation.Kind.IMPORT, actor=viewer.user, label=label[:300]
+        workspace=workspace, kind=Operation.Kind.IMPORT, actor=viewer.user, label=label[:300]
     )
     creates = [i for i in plan.items if i.outcome == "create" and i.draft is not None]
     total = len(creates) + len(plan.updates)
-    with paused_gc():
+    endpoints = subscribed_endpoints(workspace.pk, EventType.CONTACT_CREATED)
+    with paused_gc(), background_writes():
         for start in range(0, len(creates), _CREATE_CHUNK):
             items = creates[start : start + _CREATE_CHUNK]
             values = (values_from_draft(i.draft) for i in items if i.draft is not None)
-            created = insert_contacts(viewer.workspace, viewer.user, values, Source.IMPORT)
+            created = insert_contacts(workspace, viewer.user, values, Source.IMPORT, endpoints)
             write_change_records(operation, created, ())
+            check_deferred_constraints()
             for item, pk in zip(items, created.ids, strict=True):
                 item.target_id = pk
             if progress is not None:

@@ -40,10 +40,16 @@ def contacts_updated(contacts: Sequence[Contact]) -> None:
     record_contact_events(EventType.CONTACT_UPDATED, contacts)
 
 
-def new_contacts_created(workspace_id: int, contacts: Callable[[], Sequence[Contact]]) -> None:
+def new_contacts_created(
+    workspace_id: int,
+    contacts: Callable[[], Sequence[Contact]],
+    endpoints: Sequence[int] | None = None,
+) -> None:
     """`contacts_created` for contacts written without model instances (an import):
-    `contacts` builds them, and is called only when an endpoint listens."""
-    endpoints = subscribed_endpoints(workspace_id, EventType.CONTACT_CREATED)
+    `contacts` builds them, and is called only when an endpoint listens. A caller writing
+    many slices in one transaction may look the `endpoints` up once and pass them."""
+    if endpoints is None:
+        endpoints = subscribed_endpoints(workspace_id, EventType.CONTACT_CREATED)
     if endpoints:
         _write(EventType.CONTACT_CREATED, workspace_id, list(contacts()), endpoints)
 
@@ -66,7 +72,7 @@ def subscribed_endpoints(workspace_id: int, event_type: str) -> list[int]:
 
 
 def _write(
-    event_type: str, workspace_id: int, contacts: list[Contact], endpoints: list[int]
+    event_type: str, workspace_id: int, contacts: list[Contact], endpoints: Sequence[int]
 ) -> None:
     now = timezone.now()
     emails = _owner_emails(contacts)
