@@ -45,6 +45,25 @@ def test_every_regions_numbers_written_many_ways() -> None:
     assert checked > 20_000
 
 
+def test_country_codes_without_plus_and_after_exit_codes() -> None:
+    """The country calling code step, done here without phonenumbers' normalizing: a number
+    led by its region's code without `+` (kept or taken as the code, by its length), or by
+    an exit code (00, 011, the region's own) or a code no country has."""
+    rng = random.Random(23)
+    checked = 0
+    for code, region, nsn in EXAMPLES:
+        default = region if region != "001" else None
+        texts = (f"{code}{nsn}", f"{code} {nsn}", f"{code}{nsn}{nsn[:3]}", f"011{code}{nsn}",
+                 f"00{code}{nsn}", f"0{code}{nsn}", f"+{rng.randint(800, 999)}{nsn}")  # fmt: skip
+        for text in texts:
+            for where in (default, rng.choice(REGIONS)):
+                assert outcome(fast_parse, text, where) == outcome(
+                    phonenumbers.parse, text, where
+                ), (text, where)
+                checked += 1
+    assert checked > 1000
+
+
 @given(st.text(st.sampled_from("0123456789 ().-+"), max_size=24), st.sampled_from(REGIONS))
 @example("+", "US")
 @example("(+44) 20 7946 0958", None)
