@@ -257,9 +257,12 @@ def _copy_job(statement: str, rows: Iterable[_Row]) -> Callable[[Any], None]:
 # SQLite: rows go in INSERTs of many rows each (`VALUES (...), (...), ...`): half the time
 # of one statement run per row for narrow rows such as keys, and each statement is one
 # step of SQLite's, which the sqlite3 module runs without holding the GIL (see
-# background_writes). At most this many values a statement: SQLite's own limit since 3.32
-# (older builds and some distributions have 999 or more; the connection says).
-_SQLITE_MAX_VALUES = 32_766
+# background_writes). At most this many values a statement (and never more than the
+# connection allows): the sqlite3 module keeps its last 128 statements prepared, each with
+# a copy of the values it last ran with, and statements of SQLite's largest size (32,766
+# values) held some 60 MB more at the peak of the 10 MB import, where past a few thousand
+# values a statement nothing is faster (bench/README.md).
+_SQLITE_MAX_VALUES = 4000
 
 
 def _sqlite_insert_job(
