@@ -141,3 +141,33 @@ def test_a_failing_or_abandoned_background_child_changes_nothing() -> None:
             print("ok")
     """)
     assert out == "ok"
+
+
+def test_an_answer_cut_short_or_late_is_worked_out_here() -> None:
+    """The results are unpickled as they come through the pipe: a child that sends half of
+    them and ends, or stops answering, counts as failed and its share is done here."""
+    out = _run("""
+        import os, pickle, time
+        from calkeep.lib import forked
+        parent = os.getpid()
+        def half_then_exit(function, items, unused, out):
+            os.close(unused)
+            payload = pickle.dumps([function(item) for item in items], pickle.HIGHEST_PROTOCOL)
+            os.write(out, payload[: len(payload) // 2])
+            os._exit(0)
+        forked._run_child = half_then_exit
+        assert forked.map_in_two(lambda x: x * 3, list(range(4000)), 10) == [
+            x * 3 for x in range(4000)
+        ]
+        assert forked.Background(lambda: os.getpid()).result() == parent
+        def silent(function, items, unused, out):
+            time.sleep(30)
+            os._exit(0)
+        forked._run_child = silent
+        forked._CHILD_TIMEOUT_SECONDS = 0.5
+        started = time.monotonic()
+        assert forked.Background(lambda: os.getpid()).result() == parent
+        assert time.monotonic() - started < 10
+        print("ok")
+    """)
+    assert out == "ok"

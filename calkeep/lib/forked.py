@@ -10,6 +10,8 @@ reason its half is simply done here as well, so the answer never depends on the 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import pickle
 import select
@@ -24,6 +26,8 @@ R = TypeVar("R")
 # A child that has not answered by then is presumed stuck; its half is done here instead.
 _CHILD_TIMEOUT_SECONDS = 120.0
 _PROGRESS_EVERY = 1000
+# Bytes read from a child's pipe at a time.
+_READ_SIZE = 1 << 16
 
 
 def can_fork() -> bool:
@@ -151,27 +155,38 @@ def _abandon(pid: int, read_end: int) -> None:
     os.waitpid(pid, 0)
 
 
+class _Pipe(io.RawIOBase):
+    """The read end of a child's pipe as a file, each read waiting at most
+    _CHILD_TIMEOUT_SECONDS for the child."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        ready, _, _ = select.select([self._fd], [], [], _CHILD_TIMEOUT_SECONDS)
+        if not ready:
+            raise TimeoutError("the child did not answer")
+        return os.readv(self._fd, [buffer])
+
+
 def _child_results(pid: int, read_end: int) -> list[Any] | None:
-    chunks = []
+    """What the child sent, unpickled as it comes through the pipe: the results alone are
+    ever in memory, not also the pickled bytes (for a 10 MB import's packed preview, 9 MB
+    more at the commit's peak). None when the child is stuck, failed, or sent something
+    cut short or not unpickling (it is killed if it still runs)."""
+    results = None
     try:
-        while True:
-            ready, _, _ = select.select([read_end], [], [], _CHILD_TIMEOUT_SECONDS)
-            if not ready:
-                os.kill(pid, signal.SIGKILL)
-                return None
-            chunk = os.read(read_end, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
+        results = pickle.load(io.BufferedReader(_Pipe(read_end), _READ_SIZE))
+    except Exception:
+        results = None
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
     finally:
         os.close(read_end)
         _, status = os.waitpid(pid, 0)
     if status != 0:
-        return None
-    payload = b"".join(chunks)
-    chunks.clear()  # one copy of what came through at a time, not two
-    try:
-        results = pickle.loads(payload)
-    except Exception:
         return None
     return results if isinstance(results, list) else None

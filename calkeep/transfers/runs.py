@@ -374,11 +374,11 @@ def _commit(run_id: int, progress: Progress) -> ImportPlan | None:
         # An analysed run kept its plan's digest; a run of `calkeep import` has none.
         digest = plan.outcome_digest() if run.preview_digest else ""
         # A preview to pack is packed in a second process while this one writes (what it
-        # shows is decided by the plan; writing only gives new contacts their ids); not
-        # after reading the file here: at this peak, the packed preview coming back whole
-        # (~13 MB for the 10 MB CSV while it is unpickled) went over 300 MB on PostgreSQL,
-        # where packing it here (_set_preview) streams it a few chunks at a time.
-        fork = reading.kept and len(plan.items) >= _FORK_PACKING_ROWS
+        # shows is decided by the plan; writing only gives new contacts their ids), also
+        # after reading the file here: the packed chunks (~9 MB for the 10 MB CSV) are
+        # unpickled as they come through the pipe (lib/forked.py), so they are in memory
+        # once, which keeps this peak under 300 MB.
+        fork = len(plan.items) >= _FORK_PACKING_ROWS
         packing = None
         if fork and not _keeps_preview(run, digest):
             packing = Background(lambda: pack_preview(preview_items(plan)))
