@@ -39,3 +39,22 @@ def _reference_variants(raw: str, e164: str | None) -> list[str]:
 )
 def test_phone_digit_variants_match_parsing_the_e164_again(raw: str, e164: str | None) -> None:
     assert phone_digits_variants(raw, e164) == _reference_variants(raw, e164)
+
+
+@given(st.lists(st.text(max_size=12) | st.text(st.characters(max_codepoint=127), max_size=12)))
+def test_folding_parts_apart_is_folding_them_joined(parts: list[str]) -> None:
+    """search_text_of folds each name on its own (and remembers it) and joins the results."""
+    folded = " ".join(f for f in (fold_for_search(p) for p in parts if p) if f)
+    assert folded == fold_for_search(" ".join(p for p in parts if p))
+
+
+def test_search_text_folds_names_and_emails() -> None:
+    from calkeep.contacts.models import search_text_of
+    from tests.conftest import contact_values
+
+    values = contact_values(
+        given_name="  Zoë ", family_name="Ærø  Straße", organization="\u0301Acme", title=" ",
+        emails=[{"value": "Zoe@Example.COM"}], phones=[],
+    )  # fmt: skip
+    values.update(display_name="", middle_name="", department="")
+    assert search_text_of(values) == "zoe ærø strasse acme zoe@example.com"
