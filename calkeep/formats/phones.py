@@ -81,24 +81,42 @@ def parse_phone(raw: str, region: str | None) -> PhoneResult:
 
 
 def parse_phones(
-    numbers: Iterable[tuple[str, str | None]], progress: Progress | None = None
+    numbers: Iterable[tuple[str, str | None]],
+    progress: Progress | None = None,
+    fork: bool = True,
 ) -> None:
     """Parse many (raw, region) pairs ahead of `parse_phone` asking for them one by one:
-    each distinct pair once, on two cores when there are many (lib/forked.py). `progress`
-    hears how many are parsed ("phones")."""
+    each distinct pair once, on two cores when there are many and `fork` allows it
+    (lib/forked.py). `progress` hears how many are parsed ("phones")."""
     todo = [key for key in dict.fromkeys(numbers) if key not in _RESULTS]
     counted = None if progress is None else lambda done: progress("phones", done, len(todo))
-    for key, (e164, extension, warning, code, national) in zip(
-        todo, map_in_two(_read_as_tuple, todo, _FORK_MIN_NUMBERS, counted), strict=True
-    ):
+    least = _FORK_MIN_NUMBERS if fork else len(todo) + 1
+    remember_phones(zip(todo, map_in_two(_read_as_tuple, todo, least, counted), strict=True))
+
+
+# A number to parse: its text and the region it is read in.
+PhoneKey = tuple[str, str | None]
+# A parsed number as plain values, cheap to pickle: e164, extension, warning, code and the
+# national number.
+PlainPhone = tuple[str | None, str, str, str, str | None]
+
+
+def read_phones(numbers: Iterable[tuple[str, str | None]]) -> list[tuple[PhoneKey, PlainPhone]]:
+    """The work of `parse_phones` without keeping it: each distinct pair not known yet
+    with its result as plain values, for the process that asked (`remember_phones`)."""
+    todo = [key for key in dict.fromkeys(numbers) if key not in _RESULTS]
+    return [(key, _read_as_tuple(key)) for key in todo]
+
+
+def remember_phones(results: Iterable[tuple[PhoneKey, PlainPhone]]) -> None:
+    """Keep results of `read_phones` (done in another process) for `parse_phone`."""
+    for key, (e164, extension, warning, code, national) in results:
         _remember(key, PhoneResult(e164, extension, warning, code))
         if e164 and national is not None:
             _NATIONAL_NUMBERS[e164] = national
 
 
-def _read_as_tuple(
-    key: tuple[str, str | None],
-) -> tuple[str | None, str, str, str, str | None]:
+def _read_as_tuple(key: tuple[str, str | None]) -> PlainPhone:
     """read_phone's result and national number as plain values (cheap to pickle)."""
     result = read_phone(*key)
     national = _NATIONAL_NUMBERS.get(result.e164) if result.e164 else None
