@@ -3,15 +3,36 @@ worker can pick it up again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from calkeep.accounts.models import Workspace
 from calkeep.contacts.models import Operation
 
 _FILE_CHUNK = 1 << 20
+
+
+@contextmanager
+def _binary_cursor() -> Iterator[Any]:
+    """A cursor of this thread's connection, inside its transaction. On PostgreSQL a
+    psycopg cursor that sends parameters apart from the SQL, so `%b` passes bytes as they
+    are and `binary=True` fetches them so (Django's binds them into the SQL text)."""
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
+
+
 FORMAT_LABELS = {
     "google_csv": "Google Contacts CSV",
     "outlook_csv": "Outlook CSV",
@@ -80,26 +101,55 @@ class ImportRun(models.Model):
     def __str__(self) -> str:
         return f"Import {self.pk} ({self.filename})"
 
+    def save_with_file(self) -> None:
+        """`save()` for a new run with its upload in `data`. On PostgreSQL the file goes in
+        a second statement as a binary parameter: Django binds parameters into the SQL text,
+        where bytea is hex, and the strings made for a 10 MB file (~50 MB) stayed with the
+        process (the analysis' peak went 30 MB higher than on SQLite)."""
+        if connection.vendor != "postgresql" or not self.data or self.pk is not None:
+            self.save()
+            return
+        data, self.data = self.data, b""
+        with transaction.atomic():
+            self.save()
+            table, column, key = self._sql_names()
+            with _binary_cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET {column} = %b WHERE {key} = %s", [data, self.pk]
+                )
+        self.data = data
+
     def stored_file(self) -> bytes:
         """The upload. A run loaded without it (`defer("data")`, as the analysis and the
-        commit load theirs) reads it a megabyte at a time: PostgreSQL sends bytea as hex
-        text, so reading 10 MB in one piece held some 50 MB at once."""
+        commit load theirs) reads it a megabyte at a time (PostgreSQL: in binary, not as
+        the hex text Django asks for, which held some 50 MB at once for 10 MB)."""
         if "data" not in self.get_deferred_fields():
             return bytes(self.data)
-        quote, meta = connection.ops.quote_name, self._meta
-        column = quote(str(ImportRun.data.field.column))
-        key = quote(str(meta.pk.column))
-        sql = f"SELECT substr({column}, %s, %s) FROM {quote(meta.db_table)} WHERE {key} = %s"
+        table, column, key = self._sql_names()
+        sql = f"SELECT substr({column}, %s, %s) FROM {table} WHERE {key} = %s"
         parts: list[bytes] = []
-        with connection.cursor() as cursor:
+        with _binary_cursor() as cursor:
             while True:
-                cursor.execute(sql, [1 + len(parts) * _FILE_CHUNK, _FILE_CHUNK, self.pk])
+                params = [1 + len(parts) * _FILE_CHUNK, _FILE_CHUNK, self.pk]
+                if connection.vendor == "postgresql":
+                    cursor.execute(sql, params, binary=True)
+                else:
+                    cursor.execute(sql, params)
                 row = cursor.fetchone()
                 if row is None:
                     raise ImportRun.DoesNotExist(f"import run {self.pk} is gone")
                 parts.append(bytes(row[0] or b""))
                 if len(parts[-1]) < _FILE_CHUNK:
                     return b"".join(parts)
+
+    @staticmethod
+    def _sql_names() -> tuple[str, str, str]:
+        quote, meta = connection.ops.quote_name, ImportRun._meta
+        return (
+            quote(str(meta.db_table)),
+            quote(str(ImportRun.data.field.column)),
+            quote(str(meta.pk.column)),
+        )
 
     def preview_items(self) -> list[dict[str, Any]]:
         """Every item of the stored preview, in row order (tests, small previews)."""

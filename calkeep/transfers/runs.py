@@ -95,11 +95,15 @@ def receive_upload(
             raise UnreadableFile(_not_contacts(columns), "not_contacts")
         run.mapping = remembered or columns.suggestion()
         run.status = Status.MAPPING
-    run.save()
+    run.save_with_file()
     if run.status == Status.ANALYZING:
         start_analysis(run)
-        run.refresh_from_db()
+        # Not the file again (the caller has it): on PostgreSQL it comes back as hex text.
+        run.refresh_from_db(fields=_FIELDS_BUT_THE_FILE)
     return run
+
+
+_FIELDS_BUT_THE_FILE = [f.name for f in ImportRun._meta.concrete_fields if f.name != "data"]
 
 
 def _not_contacts(columns: CsvColumns) -> str:
@@ -415,12 +419,13 @@ def import_now(
     region = check_options(viewer.workspace, options)
     refuse_unreadable(data)
     kind = detect_format(data) if options.format == "auto" else options.format
-    run = ImportRun.objects.create(
+    run = ImportRun(
         workspace=viewer.workspace, created_by=viewer.user, filename=filename[:255],
         size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data, format=kind,
         requested_format=kind, region=region, strategy=options.strategy,
         mapping=options.mapping or {}, status=Status.QUEUED,
     )  # fmt: skip
+    run.save_with_file()
     try:
         committed = commit_run(run.pk)
     except UnreadableFile:

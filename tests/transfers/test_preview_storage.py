@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -162,6 +163,28 @@ def test_a_run_loaded_without_its_file_reads_it_in_pieces(
     assert deferred.stored_file() == data
     assert "data" in deferred.get_deferred_fields()  # not loaded whole on the way
     assert ImportRun.objects.get().stored_file() == data
+
+
+@pytest.mark.parametrize("size", [0, 1, 256, 3 * 256 + 5])
+def test_a_new_run_keeps_its_file_byte_for_byte(
+    workspace: Workspace, size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """save_with_file: on PostgreSQL the file is written apart, as a binary parameter;
+    every byte value (NUL, quotes, backslashes, invalid UTF-8) comes back as it was, and a
+    run that fails to save leaves nothing."""
+    monkeypatch.setattr(models, "_FILE_CHUNK", 100)
+    data = (bytes(range(256)) * 4)[:size]
+    run = ImportRun(workspace=workspace, filename="a.csv", size=size, sha256="", data=data)
+    run.save_with_file()
+    assert run.pk is not None and run.data == data
+    assert ImportRun.objects.defer("data").get(pk=run.pk).stored_file() == data
+    assert bytes(ImportRun.objects.get(pk=run.pk).data) == data
+    broken = ImportRun(workspace=workspace, filename="b.csv", size=1, sha256="", data=b"x")
+    broken.region = "X" * 500  # longer than the column holds (PostgreSQL refuses it)
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError):
+            broken.save_with_file()
+        assert ImportRun.objects.count() == 1
 
 
 def test_a_preview_packed_apart_is_stored_as_the_streamed_one(
