@@ -116,6 +116,13 @@ def remember_phones(results: Iterable[tuple[PhoneKey, PlainPhone]]) -> None:
             _NATIONAL_NUMBERS[e164] = national
 
 
+def forget_results() -> None:
+    """Empty the caches of parsed numbers (not the national numbers of E.164s, which the
+    search text of new contacts asks for)."""
+    _RESULTS.clear()
+    lost_leading_zero.cache_clear()
+
+
 def _read_as_tuple(key: tuple[str, str | None]) -> PlainPhone:
     """read_phone's result and national number as plain values (cheap to pickle)."""
     result = read_phone(*key)
