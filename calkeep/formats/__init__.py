@@ -6,7 +6,7 @@ import page, `calkeep import` and the tests all call."""
 from __future__ import annotations
 
 from calkeep.formats.draft import ParsedFile, UnreadableFile
-from calkeep.formats.normalize import finish_rows
+from calkeep.formats.normalize import EarlyNumbers, finish_rows
 from calkeep.lib.progress import Progress
 
 FORMATS = ("google_csv", "outlook_csv", "icloud_csv", "vcard", "generic_csv")
@@ -30,11 +30,15 @@ def read_contacts(
     if format not in ("auto", *FORMATS):
         raise UnreadableFile(f"unknown format {format!r}; choose one of auto, {', '.join(FORMATS)}")
     kind = detect_format(data) if format == "auto" else format
-    if kind == "vcard":
-        parsed = parse_vcard(data, progress)
-    else:
-        parsed = read_csv(data, kind=kind, mapping=mapping, progress=progress)
-    finish_rows(parsed.rows, region, progress)
+    early = EarlyNumbers(region)  # a child may start on the numbers while the file is read
+    try:
+        if kind == "vcard":
+            parsed = parse_vcard(data, progress, early)
+        else:
+            parsed = read_csv(data, kind=kind, mapping=mapping, progress=progress, early=early)
+        finish_rows(parsed.rows, region, progress, early)
+    finally:
+        early.cancel()
     return parsed
 
 

@@ -18,6 +18,7 @@ import itertools
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from calkeep.formats.csv_headers import fold_header
 from calkeep.formats.csv_mapping import (
@@ -42,6 +43,9 @@ from calkeep.formats.encoding import decode_bytes, refuse_unreadable
 from calkeep.lib.dates import parse_birthday
 from calkeep.lib.memory import paused_gc
 from calkeep.lib.progress import EVERY, Progress
+
+if TYPE_CHECKING:
+    from calkeep.formats.normalize import EarlyNumbers
 
 CSV_KINDS = ("google_csv", "outlook_csv", "icloud_csv", "generic_csv")
 DELIMITERS = (",", ";", "\t", "|")
@@ -81,18 +85,24 @@ def read_csv(
     kind: str,
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
+    early: EarlyNumbers | None = None,
 ) -> ParsedFile:
     """Read a CSV contact file of `kind`. `mapping` ({column: field key}) overrides the
-    mapping the headers suggest. Raises UnreadableFile when the file as a whole is unusable."""
+    mapping the headers suggest. Raises UnreadableFile when the file as a whole is unusable.
+    `early` is offered the rows as they are read (normalize.EarlyNumbers)."""
     if kind not in CSV_KINDS:
         raise UnreadableFile(f"unknown CSV kind {kind!r}; choose one of {', '.join(CSV_KINDS)}")
     refuse_unreadable(data)
     with paused_gc():
-        return _read_csv(data, kind, mapping, progress)
+        return _read_csv(data, kind, mapping, progress, early)
 
 
 def _read_csv(
-    data: bytes, kind: str, mapping: dict[str, str] | None, progress: Progress | None
+    data: bytes,
+    kind: str,
+    mapping: dict[str, str] | None,
+    progress: Progress | None,
+    early: EarlyNumbers | None,
 ) -> ParsedFile:
     decoded = decode_bytes(data)
     if decoded.text.lstrip("\ufeff \t\r\n")[:11].upper() == "BEGIN:VCARD":
@@ -122,8 +132,9 @@ def _read_csv(
             f"{decoded.replaced} byte(s) could not be read as {decoded.encoding} and were "
             "replaced with �"
         )
-    lines = decoded.text.count("\n") + 1 if progress is not None else 0
-    rows = _read_rows(table, plan, notices, progress, lines)
+    counted = progress is not None or early is not None
+    lines = decoded.text.count("\n") + 1 if counted else 0
+    rows = _read_rows(table, plan, notices, progress, lines, early)
     return ParsedFile(kind, decoded.encoding, rows, notices, columns, applied, table.delimiter)
 
 
@@ -164,9 +175,15 @@ def _header_after_preamble(table: CsvTable, kind: str) -> tuple[CsvTable, dict[s
 
 
 def _read_rows(
-    table: CsvTable, plan: ColumnPlan, notices: list[str], progress: Progress | None, lines: int
+    table: CsvTable,
+    plan: ColumnPlan,
+    notices: list[str],
+    progress: Progress | None,
+    lines: int,
+    early: EarlyNumbers | None = None,
 ) -> list[ParsedRow]:
-    """The file's records as rows; `progress` hears the line reached ("read") out of `lines`."""
+    """The file's records as rows; `progress` hears the line reached ("read") out of `lines`,
+    and `early` is offered the rows read so far."""
     width = len(table.headers)
     rows: list[ParsedRow] = []
     short: list[int] = []
@@ -184,8 +201,11 @@ def _read_rows(
         elif len(cells) < width:
             short.append(number)
         rows.append(ParsedRow(number, draft, line, warnings))
-        if progress is not None and number % EVERY == 0:
-            progress("read", line, lines)
+        if number % EVERY == 0:
+            if progress is not None:
+                progress("read", line, lines)
+            if early is not None:
+                early.offer(rows, line, lines)
     if short:
         shown = ", ".join(str(n) for n in short[:10]) + (", …" if len(short) > 10 else "")
         notices.append(

@@ -3,6 +3,7 @@ region, check emails, pick a primary email, and record what looked wrong."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -28,50 +29,43 @@ from calkeep.lib.text import clean_text
 
 
 def finish_rows(
-    rows: list[ParsedRow], region: str | None, progress: Progress | None = None
+    rows: list[ParsedRow],
+    region: str | None,
+    progress: Progress | None = None,
+    early: EarlyNumbers | None = None,
 ) -> None:
     """`finish_row` for every row of a file, with the phone numbers parsed in one batch
     (phones.parse_phones) between cleaning the rows and finishing them. `progress` hears
-    the numbers parsed ("phones") and the rows finished ("check").
-
-    With many numbers and a second core, a forked child (lib/forked.py) takes the numbers
-    of the last rows: it cleans those rows in its copy of them and parses their numbers,
-    while this process cleans every row, parses the numbers of the first rows, checks
-    every row's emails and finishes the first rows. Where the rows are split comes from
-    the estimated cost of each side (_split_for_child), so both end together; the rows
-    come out the same either way."""
+    the numbers parsed ("phones") and the rows finished ("check"). With `early` (which the
+    reader handed the first rows' numbers to, see EarlyNumbers), this process parses the
+    numbers of the other rows and finishes those rows first, then takes the child's."""
+    numbers = 0
     with paused_gc():
-        numbers = sum(len(row.draft.phones) for row in rows if row.draft is not None)
-        split = len(rows)
-        if numbers >= _FORK_MIN_NUMBERS and can_fork():
-            split = _split_for_child(rows)
-        state = {"cleaned": False}  # the child's copy stays False
-        helper = Background(
-            lambda: _read_numbers(rows[split:], region, state["cleaned"]), fork=split < len(rows)
-        )
+        first = early.count if early is not None else 0  # rows[:first]: the child's
         try:
-            if not helper.forked:
-                split = len(rows)
             regions = []
             pool: dict[str, str] = {}
             for row in rows:
                 if row.draft is not None:
+                    numbers += len(row.draft.phones)
                     _clean_strings(row.draft, pool)
                 regions.append(_phone_region(row, region))
-            state["cleaned"] = True
-            parse_phones(_numbers(rows[:split], regions), progress, fork=split == len(rows))
+            if early is not None:
+                early.rows_cleaned()
+            parse_phones(_numbers(rows[first:], regions[first:]), progress, fork=first == 0)
             for row in rows:
                 if row.draft is not None:
                     _check_emails(row.draft, row.warnings)
-            # The first rows are finished while the child may still work on the last ones.
-            for number, (row, phone_region) in enumerate(zip(rows, regions, strict=True), 1):
-                if number - 1 == split:
-                    remember_phones(helper.result())
-                _finish_checked(row, phone_region)
+            order = itertools.chain(range(first, len(rows)), range(first))
+            for number, index in enumerate(order, 1):
+                if index == 0 and early is not None and first:
+                    remember_phones(early.result())
+                _finish_checked(rows[index], regions[index])
                 if progress is not None and number % EVERY == 0:
                     progress("check", number, len(rows))
         finally:
-            helper.cancel()
+            if early is not None:
+                early.cancel()
     if numbers >= _FORK_MIN_NUMBERS:
         # A file this large is read once (its commit takes the analysis' reading), so its
         # numbers and emails are not kept for the next one: at the commit's memory peak
@@ -82,34 +76,57 @@ def finish_rows(
 
 # Numbers to parse before a second process is worth its start (as phones.parse_phones).
 _FORK_MIN_NUMBERS = 20_000
-# What each part of finish_rows costs, in microseconds on the benchmark machine (only their
-# ratios matter): cleaning a row, checking an email, parsing a number, and per number sent
-# back from the child.
-_CLEAN_COST, _EMAIL_COST, _PHONE_COST, _SEND_COST = 3.5, 3.0, 10.5, 1.0
-# The child's cleaning writes to every page of its rows, each first copied from the parent's.
-_CHILD_CLEAN_COST = 8.0
-# Finishing a row once its numbers are parsed: the rows before the split are finished
-# while the child works.
-_FINISH_COST = 5.0
+# The share of a file's lines read when EarlyNumbers hands the rows read so far to a child.
+# Reading the rest takes this process about as long as the child's cleaning and parsing
+# of those rows beyond what this process does meanwhile (cleaning every row, parsing the
+# other rows' numbers, checking emails): measured on the 10 MB files, 0.5 to 0.8 all
+# gain, 0.7 the most.
+_EARLY_SHARE = 0.7
 
 
-def _split_for_child(rows: list[ParsedRow]) -> int:
-    """The first row of the child's share: the child cleans its rows and parses their
-    numbers; this process cleans every row, checks every email, parses the numbers of
-    the rows before the split and finishes those rows, then takes the child's results."""
-    drafts = [row.draft for row in rows]
-    mine = sum(_CLEAN_COST + len(d.emails) * _EMAIL_COST for d in drafts if d is not None)
-    mine += sum(_FINISH_COST + len(d.phones) * _PHONE_COST for d in drafts if d is not None)
-    child = 0.0
-    split = len(rows)
-    while split > 0 and child < mine:
-        split -= 1
-        draft = drafts[split]
-        if draft is not None:
-            phones = len(draft.phones)
-            child += _CHILD_CLEAN_COST + phones * (_PHONE_COST + _SEND_COST)
-            mine += phones * (_SEND_COST - _PHONE_COST) - _FINISH_COST
-    return split
+class EarlyNumbers:
+    """A reader's chance to start on the phone numbers before it has read the whole file.
+    The reader calls `offer` as it goes; once it has read most of a file with many
+    numbers, a forked child (lib/forked.py) cleans its copy of the rows read so far and
+    parses their numbers, while the reader reads on and `finish_rows` does the rest; the
+    rows come out the same with or without it."""
+
+    def __init__(self, region: str | None) -> None:
+        self.region = region
+        self.count = 0  # the first rows, whose numbers the child parses
+        self._helper: Background[list[tuple[PhoneKey, PlainPhone]]] | None = None
+        self._offered = False
+        self._state = {"cleaned": False}  # the child's copy stays False
+
+    def offer(self, rows: list[ParsedRow], done: int, total: int) -> None:
+        """The rows read so far, and how many of the file's `total` lines (or other units)
+        that is."""
+        if self._offered or total <= 0 or done < total * _EARLY_SHARE:
+            return
+        self._offered = True
+        numbers = sum(len(row.draft.phones) for row in rows if row.draft is not None)
+        if numbers < _FORK_MIN_NUMBERS * _EARLY_SHARE or not can_fork():
+            return
+        count, region, state = len(rows), self.region, self._state
+        helper = Background(lambda: _read_numbers(rows[:count], region, state["cleaned"]))
+        if helper.forked:
+            self._helper, self.count = helper, count
+
+    def rows_cleaned(self) -> None:
+        """finish_rows has cleaned every row: if the child's work is done here after all
+        (it failed), the rows are not cleaned a second time."""
+        self._state["cleaned"] = True
+
+    def result(self) -> list[tuple[PhoneKey, PlainPhone]]:
+        assert self._helper is not None
+        return self._helper.result()
+
+    def cancel(self) -> None:
+        """Stop the child (a reader that fails, or reads the rows again, drops it)."""
+        if self._helper is not None:
+            self._helper.cancel()
+            self._helper = None
+        self.count = 0
 
 
 def _numbers(rows: list[ParsedRow], regions: list[str | None]) -> Iterator[PhoneKey]:

@@ -11,6 +11,7 @@ import binascii
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from calkeep.formats.draft import (
     AddressDraft,
@@ -46,6 +47,9 @@ from calkeep.formats.vcard_source import SourceText, decode_source, decode_value
 from calkeep.lib.dates import parse_birthday
 from calkeep.lib.progress import EVERY, Progress
 
+if TYPE_CHECKING:
+    from calkeep.formats.normalize import EarlyNumbers
+
 # Google's all-contacts system group, which Android and Google exports write as a category
 # on every card; it is not a user's label (EXPECTED.md "Tags").
 _SYSTEM_GROUPS = {"my contacts", "mycontacts", "* my contacts", "* mycontacts"}
@@ -56,22 +60,29 @@ EXTENSION_PARAM = "X-CALKEEP-EXT"
 EXTENSION_SEPARATOR = " ext. "
 
 
-def parse_vcard(data: bytes, progress: Progress | None = None) -> ParsedFile:
+def parse_vcard(
+    data: bytes, progress: Progress | None = None, early: EarlyNumbers | None = None
+) -> ParsedFile:
     """Read every card of a vCard file. Raises UnreadableFile (with a message for a person)
     when the file holds no readable card; problems of single cards come back on the rows.
-    `progress` hears the line reached ("read") out of the file's lines."""
+    `progress` hears the line reached ("read") out of the file's lines; `early` is offered
+    the rows read so far (normalize.EarlyNumbers)."""
     with _gc_paused():
-        return _parse(data, progress)
+        return _parse(data, progress, early)
 
 
-def _parse(data: bytes, progress: Progress | None) -> ParsedFile:
+def _parse(data: bytes, progress: Progress | None, early: EarlyNumbers | None) -> ParsedFile:
     source = decode_source(data)
     lines = split_lines(source.text)
     source.text = ""  # up to 40 MB for a 10 MB file; only the lines are read from here on
-    rows, complete, last = _read_cards(iter_cards(lines, nest_freely=True), source, progress, lines)
+    cards = iter_cards(lines, nest_freely=True)
+    rows, complete, last = _read_cards(cards, source, progress, lines, early)
     if last is not None and last.status == TRUNCATED and last.nested_freely:
         # The file ended inside a card that held a nested BEGIN:VCARD: rather a card whose
-        # END:VCARD was lost. Read again letting only AGENT nest (see vcard_lex).
+        # END:VCARD was lost. Read again letting only AGENT nest (see vcard_lex), without
+        # the early start on the first reading's rows.
+        if early is not None:
+            early.cancel()
         cards = iter_cards(lines, nest_freely=False)
         rows, complete, last = _read_cards(cards, source, progress, lines)
     if last is None:
@@ -86,7 +97,11 @@ def _parse(data: bytes, progress: Progress | None) -> ParsedFile:
 
 
 def _read_cards(
-    cards: Iterator[RawCard], source: SourceText, progress: Progress | None, lines: list[str]
+    cards: Iterator[RawCard],
+    source: SourceText,
+    progress: Progress | None,
+    lines: list[str],
+    early: EarlyNumbers | None = None,
 ) -> tuple[list[ParsedRow], int, RawCard | None]:
     """(rows, how many cards were complete, the last card). Each card is read as soon as it
     is lexed, so its raw properties are freed while still in the CPU cache."""
@@ -96,8 +111,11 @@ def _read_cards(
     for last in cards:
         rows.append(_read_row(last, source))
         complete += last.status != TRUNCATED
-        if progress is not None and len(rows) % EVERY == 0:
-            progress("read", last.line, len(lines))
+        if len(rows) % EVERY == 0:
+            if progress is not None:
+                progress("read", last.line, len(lines))
+            if early is not None:
+                early.offer(rows, last.line, len(lines))
     return rows, complete, last
 
 

@@ -30,41 +30,47 @@ def test_a_name_longer_than_a_contact_holds_is_a_row_error_naming_the_field() ->
     assert "at most 255" in row.errors[0].message
 
 
-def test_many_rows_finish_the_same_whether_a_child_parses_part_of_their_numbers() -> None:
-    """finish_rows hands the numbers of the last rows to a forked child (which cleans its
-    copy of them first) when there are many; the rows come out the same as in one
-    process, also when the child fails and its share is done here after all (on rows
-    cleaned once: `tel:tel:` loses one scheme per cleaning). Run in a fresh interpreter: a
-    process with other threads (xdist's) never forks."""
+def test_a_large_file_reads_the_same_whether_a_child_starts_on_its_numbers() -> None:
+    """Once most of a file with many numbers is read, a forked child cleans its copy of the
+    rows read so far and parses their numbers (normalize.EarlyNumbers); the rows come out
+    the same as in one process, for CSV and vCard, and also when the child fails and its
+    share is done here after all, on rows cleaned once (`tel:tel:` loses one scheme per
+    cleaning). Run in a fresh interpreter: a process with other threads (xdist's) never
+    forks."""
     import subprocess
     import sys
     import textwrap
 
     script = textwrap.dedent("""
-        import os, random
-        from calkeep.formats import normalize, phones
-        from calkeep.formats.draft import (
-            AddressDraft, ContactDraft, EmailDraft, ParsedRow, PhoneDraft,
-        )
+        import csv, io, os, random
+        from calkeep.formats import normalize, phones, read_contacts
         from calkeep.lib import forked
 
-        def make_rows():
-            rng = random.Random(5)
-            countries = ["Germany", "France", "Japan", "United States", "", " Brasil "]
-            numbers = ["0151 {a}{b}", "+44 20 7946 {b}", "tel:+1-201-555-{b};ext=7", "4.47E+11",
-                       "(030) {a}-{b}", "  +81 3-{a}-{b} ", "{a}{b}", "+999 {a}",
-                       "tel:tel:+1 201 555 {b}"]
-            rows = []
-            for i in range(11_000):
-                a, b = rng.randint(1000, 9999), rng.randint(1000, 9999)
-                draft = ContactDraft(
-                    given_name=f" Person {i} ",
-                    emails=[EmailDraft(rng.choice([f"p{i}@example.org", f"p{i}@@x", " P@x.org "]))],
-                    phones=[PhoneDraft(rng.choice(numbers).format(a=a, b=b)) for _ in range(2)],
-                    addresses=[AddressDraft(city="City", country=rng.choice(countries))],
-                )
-                rows.append(ParsedRow(i + 2, draft))
-            return rows
+        rng = random.Random(5)
+        countries = ["Germany", "France", "Japan", "United States", "", " Brasil "]
+        forms = ["0151 {a}{b}", "+44 20 7946 {b}", "tel:+1-201-555-{b};ext=7", "4.47E+11",
+                 "(030) {a}-{b}", "  +81 3-{a}-{b} ", "{a}{b}", "+999 {a}",
+                 "tel:tel:+1 201 555 {b}"]
+        people = []
+        for i in range(11_000):
+            a, b = rng.randint(1000, 9999), rng.randint(1000, 9999)
+            numbers = [rng.choice(forms).format(a=a, b=b) for _ in range(2)]
+            email = rng.choice([f"p{i}@example.org", f"p{i}@@x", f" P{i}@Example.org "])
+            people.append((f"Person{i}", email, numbers, rng.choice(countries)))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["Given Name", "Family Name", "E-mail 1 - Value", "Phone 1 - Value",
+                         "Phone 2 - Value", "Address 1 - City", "Address 1 - Country"])
+        for name, email, numbers, country in people:
+            writer.writerow([name, "Lima", email, *numbers, "City", country])
+        csv_data = out.getvalue().encode()
+        vcf_data = "".join(
+            f"BEGIN:VCARD\\r\\nVERSION:3.0\\r\\nFN:{name} Lima\\r\\nN:Lima;{name};;;\\r\\n"
+            f"EMAIL:{email}\\r\\n"
+            + "".join(f"TEL;TYPE=cell:{n}\\r\\n" for n in numbers)
+            + f"ADR:;;Street;City;;;{country}\\r\\nEND:VCARD\\r\\n"
+            for name, email, numbers, country in people
+        ).encode()
 
         forks = []
         made = forked.Background.__init__
@@ -72,27 +78,36 @@ def test_many_rows_finish_the_same_whether_a_child_parses_part_of_their_numbers(
             made(self, *args, **kwargs)
             forks.append(self.forked)
         forked.Background.__init__ = counting
-
-        def finished():
-            rows = make_rows()
-            phones._RESULTS.clear()
-            normalize.finish_rows(rows, "US")
-            return [(r.line, r.draft.to_dict(), [(w.field, w.code, w.message) for w in r.warnings],
-                     [(e.field, e.code) for e in r.errors]) for r in rows]
-
-        together = finished()
-        assert forks == [True], forks
+        run_child = forked._run_child
         def failing(function, items, unused, out):
             os._exit(1)
-        forked._run_child = failing
-        assert finished() == together
-        assert forks == [True, True], forks
-        normalize._FORK_MIN_NUMBERS = 10**9
-        forked.can_fork = lambda: False
-        alone = finished()
-        assert together == alone
-        assert sum(len(row[2]) for row in alone) > 1000  # the rows have their problems
-        assert any(p["raw"].startswith("tel:+1 201 555") for row in alone for p in row[1]["phones"])
+
+        def read(data, kind):
+            phones._RESULTS.clear()
+            parsed = read_contacts(data, format=kind, region="US")
+            return [(r.line, r.draft.to_dict() if r.draft else None,
+                     [(w.field, w.code, w.message) for w in r.warnings],
+                     [(e.field, e.code) for e in r.errors]) for r in parsed.rows]
+
+        for data, kind in ((csv_data, "google_csv"), (vcf_data, "vcard")):
+            forks.clear()
+            forked._run_child = run_child
+            normalize._FORK_MIN_NUMBERS = 20_000
+            forked.can_fork = lambda: True
+            early = read(data, kind)
+            assert forks == [True], (kind, forks)
+            forked._run_child = failing
+            assert read(data, kind) == early, kind
+            assert forks == [True, True], (kind, forks)
+            normalize._FORK_MIN_NUMBERS = 10**9
+            forked.can_fork = lambda: False
+            alone = read(data, kind)
+            assert alone == early, kind
+            assert len(alone) == 11_000
+            assert sum(len(row[2]) for row in alone) > 1000, kind  # the rows have problems
+            raws = [p["raw"] for row in alone for p in row[1]["phones"]]
+            if kind == "google_csv":  # (a vCard's TEL takes its tel: scheme off itself)
+                assert any(raw.startswith("tel:+1 201 555") for raw in raws)
         print("ok")
     """)
     done = subprocess.run(
