@@ -4,6 +4,7 @@ region, check emails, pick a primary email, and record what looked wrong."""
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -193,9 +194,15 @@ def _finish_checked(row: ParsedRow, region: str | None) -> ParsedRow:
     return row
 
 
+_LIMITED_TEXTS = operator.attrgetter(*TEXT_LIMITS)
+_SHORTEST_LIMIT = min(TEXT_LIMITS.values())
+
+
 def _check_lengths(draft: ContactDraft, errors: list[Issue]) -> None:
     """A name or organization longer than a contact holds is a row error, not a cut: cells
     that long are usually a file whose columns slipped, and the person should see it."""
+    if max(map(len, _LIMITED_TEXTS(draft))) <= _SHORTEST_LIMIT:
+        return  # nearly every row: each text shorter than the shortest limit
     for name, limit in TEXT_LIMITS.items():
         length = len(getattr(draft, name))
         if length > limit:
