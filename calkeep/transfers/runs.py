@@ -251,9 +251,19 @@ def _store_preview(
     if it is still being analysed (a second analysis of it may have finished meanwhile).
     The reading is packed here, not in a second process while planning: the forked child
     made every page the planning touched a copy-on-write fault (~0.4 s), and on a busy
-    machine it took the core the planning needed."""
-    fields = _set_preview(run, plan, status, plan.outcome_digest(), progress)
-    stored = None if reading.kept else store_reading(run, reading.key, reading.parsed)
+    machine it took the core the planning needed. The preview of a large file is packed
+    in a second process while this one packs and stores the reading."""
+    digest = plan.outcome_digest()
+    packing = None
+    large = not reading.kept and len(plan.items) >= _FORK_PACKING_ROWS
+    if large and not _keeps_preview(run, digest):
+        packing = Background(lambda: pack_preview(preview_items(plan)))
+    try:
+        stored = None if reading.kept else store_reading(run, reading.key, reading.parsed)
+        fields = _set_preview(run, plan, status, digest, progress, packing)
+    finally:
+        if packing is not None:
+            packing.cancel()
     with transaction.atomic():
         current = ImportRun.objects.select_for_update().only("status").get(pk=run.pk)
         if current.status != Status.ANALYZING:
