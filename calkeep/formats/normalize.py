@@ -13,13 +13,13 @@ from calkeep.formats.draft import TEXT_FIELDS, TEXT_LIMITS, ContactDraft, Issue,
 from calkeep.formats.emails import check_email
 from calkeep.formats.phones import (
     PhoneKey,
-    PlainPhone,
+    PhoneResult,
     forget_results,
     lost_leading_zero,
+    national_number_known,
     parse_phone,
     parse_phones,
-    read_phones,
-    remember_phones,
+    remember_national_number,
     strip_tel_uri,
 )
 from calkeep.lib.dates import is_birthday
@@ -55,11 +55,12 @@ def finish_rows(
             for row in rows:
                 if row.draft is not None:
                     _check_emails(row.draft, row.warnings)
+            answers = None
             order = itertools.chain(range(first, len(rows)), range(first))
             for number, index in enumerate(order, 1):
                 if index == 0 and early is not None and first:
-                    remember_phones(early.result())
-                _finish_checked(rows[index], regions[index])
+                    answers = _Answers(early.result())
+                _finish_checked(rows[index], regions[index], answers)
                 if progress is not None and number % EVERY == 0:
                     progress("check", number, len(rows))
         finally:
@@ -93,7 +94,7 @@ class EarlyNumbers:
     def __init__(self, region: str | None) -> None:
         self.region = region
         self.count = 0  # the first rows, whose numbers the child parses
-        self._helper: Background[list[tuple[PhoneKey, PlainPhone]]] | None = None
+        self._helper: Background[list[_Answer]] | None = None
         self._offered = False
 
     def offer(self, rows: list[ParsedRow], done: int, total: int) -> None:
@@ -110,7 +111,7 @@ class EarlyNumbers:
         if helper.forked:
             self._helper, self.count = helper, count
 
-    def result(self) -> list[tuple[PhoneKey, PlainPhone]]:
+    def result(self) -> list[_Answer]:
         assert self._helper is not None
         return self._helper.result()
 
@@ -132,25 +133,62 @@ def _numbers(rows: list[ParsedRow], regions: list[str | None]) -> Iterator[Phone
     )
 
 
-def _read_numbers(rows: list[ParsedRow], region: str | None) -> list[tuple[PhoneKey, PlainPhone]]:
-    """In the child: the numbers of its rows parsed. The rows are left as they are
-    (cleaning them would write to every page they are on, each copied from the parent's
-    first); each number's text and the record's countries are cleaned as `_clean_strings`
-    cleans them, so the keys are the ones the parent asks for. (Should this run in the
-    parent after all, on rows cleaned already, a key that cleaning twice changes is only a
-    number parsed again when its row is finished.)"""
-    keys = []
+# What the child found for one number of its rows, in their order: the number's text and
+# region (to check it is the number asked about), its PhoneResult's fields as finishing the
+# row sets them (lost_leading_zero applied) and its national number.
+_Answer = tuple[str, str | None, str | None, str, str, str, str | None]
+
+
+def _read_numbers(rows: list[ParsedRow], region: str | None) -> list[_Answer]:
+    """In the child: an answer for each number of its rows, in order. The rows are left as
+    they are (cleaning them would write to every page they are on, each copied from the
+    parent's first); each number's text and the record's countries are cleaned as
+    `_clean_strings` cleans them, so the numbers are the ones the parent has. (Should this
+    run in the parent after all, on rows cleaned already, a number that cleaning twice
+    changes no longer matches its answer: `_Answers` then stops, and the rest are parsed
+    when their rows are finished.)"""
+    answers: list[_Answer] = []
+    known: dict[PhoneKey, _Answer] = {}
     for row in rows:
         draft = row.draft
         if draft is None:
             continue
         phone_region = _record_region(draft, clean=True) or region
         for phone in draft.phones:
-            if not phone.e164:
-                raw, _ = _clean_number(phone.raw)
-                if raw:
-                    keys.append((raw, phone_region))
-    return read_phones(keys)
+            if phone.e164:
+                continue
+            raw, _ = _clean_number(phone.raw)
+            if not raw:
+                continue
+            answer = known.get((raw, phone_region))
+            if answer is None:
+                result = _row_phone_result(raw, phone_region)
+                national = national_number_known(result.e164) if result.e164 else None
+                answer = (raw, phone_region, result.e164, result.extension, result.warning,
+                          result.code, national)  # fmt: skip
+                known[(raw, phone_region)] = answer
+            answers.append(answer)
+    return answers
+
+
+class _Answers:
+    """The child's answers, taken in the order of the rows' numbers; one that is not about
+    the number asked for (which cannot happen unless the rows changed) stops them all."""
+
+    def __init__(self, answers: list[_Answer]) -> None:
+        self._answers: Iterator[_Answer] | None = iter(answers)
+
+    def take(self, raw: str, region: str | None) -> PhoneResult | None:
+        if self._answers is None:
+            return None
+        answer = next(self._answers, None)
+        if answer is None or answer[0] != raw or answer[1] != region:
+            self._answers = None
+            return None
+        _, _, e164, extension, warning, code, national = answer
+        if e164 and national is not None:
+            remember_national_number(e164, national)
+        return PhoneResult(e164, extension, warning, code)
 
 
 def finish_row(row: ParsedRow, region: str | None) -> ParsedRow:
@@ -176,12 +214,15 @@ def _finish_cleaned(row: ParsedRow, region: str | None) -> ParsedRow:
     return _finish_checked(row, region)
 
 
-def _finish_checked(row: ParsedRow, region: str | None) -> ParsedRow:
-    """The rest of `_finish_cleaned`, after the emails are checked."""
+def _finish_checked(
+    row: ParsedRow, region: str | None, answers: _Answers | None = None
+) -> ParsedRow:
+    """The rest of `_finish_cleaned`, after the emails are checked; `answers` may hold
+    the row's numbers parsed already (finish_rows)."""
     draft = row.draft
     if draft is None:
         return row
-    _parse_phones(draft, region, row.warnings)
+    _parse_phones(draft, region, row.warnings, answers)
     if draft.birthday and not is_birthday(draft.birthday):
         row.warnings.append(
             Issue("birthday", f"birthday {draft.birthday!r} is not a date; it was not imported")
@@ -325,13 +366,23 @@ def _check_emails(draft: ContactDraft, warnings: list[Issue]) -> None:
             draft.emails[0].primary = True
 
 
-def _parse_phones(draft: ContactDraft, region: str | None, warnings: list[Issue]) -> None:
+def _row_phone_result(raw: str, region: str | None) -> PhoneResult:
+    """A number of an imported row: parsed, and flagged if a spreadsheet took its 0."""
+    result = parse_phone(raw, region)
+    if result.e164:
+        return lost_leading_zero(raw, region, result.e164) or result
+    return result
+
+
+def _parse_phones(
+    draft: ContactDraft, region: str | None, warnings: list[Issue], answers: _Answers | None
+) -> None:
     for index, phone in enumerate(draft.phones):
         if phone.e164:
             continue
-        result = parse_phone(phone.raw, region)
-        if result.e164:
-            result = lost_leading_zero(phone.raw, region, result.e164) or result
+        result = answers.take(phone.raw, region) if answers is not None else None
+        if result is None:
+            result = _row_phone_result(phone.raw, region)
         phone.e164 = result.e164
         if result.extension and not phone.extension:
             phone.extension = result.extension

@@ -101,19 +101,22 @@ PhoneKey = tuple[str, str | None]
 PlainPhone = tuple[str | None, str, str, str, str | None]
 
 
-def read_phones(numbers: Iterable[tuple[str, str | None]]) -> list[tuple[PhoneKey, PlainPhone]]:
-    """The work of `parse_phones` without keeping it: each distinct pair not known yet
-    with its result as plain values, for the process that asked (`remember_phones`)."""
-    todo = [key for key in dict.fromkeys(numbers) if key not in _RESULTS]
-    return [(key, _read_as_tuple(key)) for key in todo]
-
-
 def remember_phones(results: Iterable[tuple[PhoneKey, PlainPhone]]) -> None:
     """Keep results of `read_phones` (done in another process) for `parse_phone`."""
     for key, (e164, extension, warning, code, national) in results:
         _remember(key, PhoneResult(e164, extension, warning, code))
         if e164 and national is not None:
             _NATIONAL_NUMBERS[e164] = national
+
+
+def national_number_known(e164: str) -> str | None:
+    """The national number remembered for this E.164 number, if it was parsed here."""
+    return _NATIONAL_NUMBERS.get(e164)
+
+
+def remember_national_number(e164: str, national: str) -> None:
+    """Keep the national number of an E.164 number parsed in another process."""
+    _NATIONAL_NUMBERS[e164] = national
 
 
 def forget_results() -> None:
