@@ -62,6 +62,13 @@ def prepare(env: dict[str, str], inputs: Path) -> None:
                    capture_output=True)  # fmt: skip
     subprocess.run([sys.executable, __file__, "--phase", "seed", str(inputs)], env=env, check=True,
                    capture_output=True)  # fmt: skip
+    if env.get("DATABASE_URL"):
+        # A database in use has its statistics; a fresh one would have autovacuum analyse
+        # the seeded tables in the middle of the first phases, on the cores they need.
+        import psycopg
+
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True) as connection:
+            connection.execute("VACUUM ANALYZE")
 
 
 def fresh_postgres(url: str) -> str:
