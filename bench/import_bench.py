@@ -35,9 +35,14 @@ PHASES = ("floor_csv", "csv_dry_run", "csv_commit", "floor_vcf", "vcf_dry_run")
 # The page's way, in a database prepared again: the analysis (dry run + preview stored on the
 # run), then the commit of that run in another fresh process (the worker's commit_run).
 PAGE_PHASES = ("csv_analysis", "csv_page_commit")
+# The targets: a dry run, and the commit of a dry-run import (the page's commit
+# of an analysed run). `calkeep import` without --dry-run (csv_commit) reads and plans the
+# file itself and then commits: it is held to the two targets added up (bench/README.md).
+DRY_RUN_TARGET = 3.0
 COMMIT_TARGET = {"sqlite": 6.0, "postgres": 8.0}
 TARGETS = {
-    "csv_dry_run": 3.0, "vcf_dry_run": 3.0, "csv_commit": COMMIT_TARGET,
+    "csv_dry_run": DRY_RUN_TARGET, "vcf_dry_run": DRY_RUN_TARGET,
+    "csv_commit": {db: DRY_RUN_TARGET + limit for db, limit in COMMIT_TARGET.items()},
     "csv_page_commit": COMMIT_TARGET,
 }  # fmt: skip
 RSS_TARGET_MB = 300
