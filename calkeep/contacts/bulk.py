@@ -27,7 +27,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 
 _Row = Sequence[Any]
 logger = logging.getLogger(__name__)
@@ -103,11 +103,11 @@ def insert_rows(
         job = _copy_job(statement, list(prepared) if writer is not None else prepared)
     else:
         job = _sqlite_insert_job(model, attnames, prepared)
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
     if writer is not None:
         writer.submit(job)
         return
-    connection.ensure_connection()
-    connection.validate_no_broken_transaction()
     with connection.wrap_database_errors:
         cursor = connection.connection.cursor()
         try:
@@ -120,14 +120,14 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     """`count` new primary keys for rows the caller will insert with them (insert_rows
     with the id column first), ascending, never handed out again: from the table's sequence
     on PostgreSQL; on SQLite, by moving on the AUTOINCREMENT counter in `sqlite_sequence`
-    (SQLite's own record of the largest id the table ever had), which the write
-    transaction (calkeep opens SQLite transactions IMMEDIATE) keeps to itself until it
-    ends."""
+    (SQLite's own record of the largest id the table ever had) in a transaction, which
+    holds SQLite's write lock from its first statement (calkeep opens SQLite transactions
+    IMMEDIATE): a savepoint of the caller's, or its own when called outside one."""
     if count <= 0:
         return []
     meta = model._meta
     table, column = str(meta.db_table), str(meta.pk.column)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -312,31 +312,52 @@ def background_writes() -> Iterator[None]:
     queue their statements for a second thread, which runs them in the order given while
     this one goes on building the next rows; any other query of the connection first waits
     until they have all run, so the database receives the same statements in the same
-    order, inside the caller's transaction, as without it. Leaving waits for them and
-    raises the first error, as the statement itself would have (later ones are not run);
-    leaving with an error drops what is still queued. Meant for writes of tens of thousands
-    of rows: SQLite (which runs each statement without the GIL) or the PostgreSQL server
-    work while Python does. Nested, it is the outer one's."""
+    order as without it. The block is a transaction of its own (`transaction.atomic`: a
+    savepoint inside the caller's), so nothing it queued is committed, or rolled back,
+    before it has run. Leaving waits for them and raises the first error, as the statement
+    itself would have (later ones are not run); leaving with an error drops what is still
+    queued and rolls the whole block back. Meant for writes of tens of thousands of rows:
+    SQLite (which runs each statement without the GIL) or the PostgreSQL server work while
+    Python does. Nested, it is the outer one's."""
     if _active_writer() is not None:
         yield
         return
-    writer = _Writer(connection)
-    _LOCAL.writer = writer
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, _SWITCH_INTERVAL))
+    with transaction.atomic():
+        writer = _Writer(connection)
+        _LOCAL.writer = writer
 
-    def in_order(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        writer.wait()
-        return execute(sql, params, many, context)
-
-    try:
-        with connection.execute_wrapper(in_order):
-            yield
+        def in_order(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
             writer.wait()
+            return execute(sql, params, many, context)
+
+        try:
+            with _short_switch_interval(), connection.execute_wrapper(in_order):
+                yield
+                writer.wait()
+        finally:
+            _LOCAL.writer = None
+            writer.close()  # after this nothing runs on the connection but this thread
+
+
+_SWITCH_LOCK = threading.Lock()
+_SWITCH_USERS = [0, 0.0]  # writers running, the interval before the first of them
+
+
+@contextmanager
+def _short_switch_interval() -> Iterator[None]:
+    """`_SWITCH_INTERVAL` while any thread's writer runs (the setting is the process's)."""
+    with _SWITCH_LOCK:
+        if _SWITCH_USERS[0] == 0:
+            _SWITCH_USERS[1] = sys.getswitchinterval()
+            sys.setswitchinterval(min(_SWITCH_USERS[1], _SWITCH_INTERVAL))
+        _SWITCH_USERS[0] += 1
+    try:
+        yield
     finally:
-        _LOCAL.writer = None
-        writer.close()
-        sys.setswitchinterval(interval)
+        with _SWITCH_LOCK:
+            _SWITCH_USERS[0] -= 1
+            if _SWITCH_USERS[0] == 0:
+                sys.setswitchinterval(_SWITCH_USERS[1])
 
 
 def check_deferred_constraints() -> None:
@@ -355,8 +376,7 @@ def check_deferred_constraints() -> None:
     if writer is not None:
         writer.submit(job)
     else:
-        with connection.cursor() as cursor, connection.wrap_database_errors:
-            job(cursor.cursor)
+        connection.check_constraints()  # Django's own: the same two statements
 
 
 class _Writer:

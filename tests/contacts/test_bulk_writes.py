@@ -4,13 +4,15 @@ same order, same transaction, errors raised on the caller's thread)."""
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import threading
 import time
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from calkeep.accounts.models import Workspace
 from calkeep.contacts import bulk
@@ -127,16 +129,83 @@ def test_after_a_failed_background_write_later_ones_are_refused(
     contact = create_contact(workspace, admin, contact_values(emails=[], phones=[]))
     duplicate = [(workspace.pk, contact.pk, "tag", "same")] * 2
     ran: list[int] = []
-    with pytest.raises(IntegrityError), transaction.atomic(), bulk.background_writes():
+    with pytest.raises(DatabaseError), transaction.atomic(), bulk.background_writes():
         writer = bulk._active_writer()
         assert writer is not None
         bulk.insert_rows(ContactKey, _KEY_COLUMNS, duplicate)
-        try:
-            writer.submit(lambda cursor: ran.append(1))
-            writer.submit(lambda cursor: ran.append(2))
-        finally:
-            assert ran == []  # queued after the failure: never run
+        for number in (1, 2):
+            # Refused at once when the failure is known already, else queued and dropped.
+            with contextlib.suppress(DatabaseError):
+                writer.submit(lambda cursor, number=number: ran.append(number))
+    assert ran == []  # the writer has stopped: nothing queued after the failure ran
     assert _keys(contact) == []
+
+
+def _slow_insert(workspace: Workspace, contact: Contact, value: str) -> Any:
+    sqlite = connection.vendor == "sqlite"
+
+    def job(cursor: Any) -> None:
+        time.sleep(0.2)  # still queued or running when the caller goes on
+        cursor.execute(
+            "INSERT INTO contacts_contactkey (workspace_id, contact_id, kind, value)"
+            " VALUES (%s, %s, 'tag', %s)".replace("%s", "?" if sqlite else "%s"),
+            [workspace.pk, contact.pk, value],
+        )
+
+    return job
+
+
+def test_leaving_background_writes_with_an_error_rolls_the_whole_block_back(
+    workspace: Workspace, admin: User
+) -> None:
+    """What the block wrote, run already or still queued, is rolled back with it; what the
+    caller's transaction wrote before stays."""
+    contact = create_contact(workspace, admin, contact_values(emails=[], phones=[]))
+    with transaction.atomic():
+        bulk.insert_rows(ContactKey, _KEY_COLUMNS, [(workspace.pk, contact.pk, "tag", "before")])
+        with pytest.raises(ValueError), bulk.background_writes():
+            bulk.insert_rows(ContactKey, _KEY_COLUMNS, [(workspace.pk, contact.pk, "tag", "a")])
+            assert _keys(contact) == ["a", "before"]  # waited for: written
+            writer = bulk._active_writer()
+            assert writer is not None
+            writer.submit(_slow_insert(workspace, contact, "late"))
+            raise ValueError("the caller failed")
+        assert bulk._active_writer() is None
+        assert _keys(contact) == ["before"]
+    assert _keys(contact) == ["before"]
+
+
+def test_a_savepoint_inside_background_writes_waits_for_the_queue_before_it_ends(
+    workspace: Workspace, admin: User
+) -> None:
+    """A transaction inside the block is a savepoint of the block's own, whose rollback (or
+    release) is a query like any other: it waits for what is queued, so a rolled-back
+    savepoint takes its queued writes with it. Outside any transaction of the caller too."""
+    contact = create_contact(workspace, admin, contact_values(emails=[], phones=[]))
+    with bulk.background_writes():
+        writer = bulk._active_writer()
+        assert writer is not None
+        with pytest.raises(ValueError), transaction.atomic():
+            writer.submit(_slow_insert(workspace, contact, "inner"))
+            bulk.insert_rows(ContactKey, _KEY_COLUMNS, [(workspace.pk, contact.pk, "tag", "x")])
+            raise ValueError("rolled back")
+        with transaction.atomic():
+            writer.submit(_slow_insert(workspace, contact, "kept"))
+    assert _keys(contact) == ["kept"]
+
+
+def test_the_switch_interval_comes_back_when_the_last_writer_ends() -> None:
+    """The interval is the process's: writers of two threads that end in either order
+    leave it as it was before the first began."""
+    before = sys.getswitchinterval()
+    first, second = bulk._short_switch_interval(), bulk._short_switch_interval()
+    first.__enter__()
+    assert sys.getswitchinterval() == min(before, bulk._SWITCH_INTERVAL)
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert sys.getswitchinterval() == min(before, bulk._SWITCH_INTERVAL)
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before
 
 
 def test_deferred_foreign_keys_are_checked_per_call_on_postgresql(workspace: Workspace) -> None:
