@@ -19,7 +19,7 @@ from calkeep.formats.phones import (
     national_number_known,
     parse_phone,
     parse_phones,
-    remember_national_number,
+    remember_national_numbers,
     strip_tel_uri,
 )
 from calkeep.lib.dates import is_birthday
@@ -187,7 +187,7 @@ class _Answers:
             return None
         _, _, e164, extension, warning, code, national = answer
         if e164 and national is not None:
-            remember_national_number(e164, national)
+            remember_national_numbers({e164: national})
         return PhoneResult(e164, extension, warning, code)
 
 

@@ -102,7 +102,7 @@ PlainPhone = tuple[str | None, str, str, str, str | None]
 
 
 def remember_phones(results: Iterable[tuple[PhoneKey, PlainPhone]]) -> None:
-    """Keep results of `read_phones` (done in another process) for `parse_phone`."""
+    """Keep results worked out in another process (parse_phones) for `parse_phone`."""
     for key, (e164, extension, warning, code, national) in results:
         _remember(key, PhoneResult(e164, extension, warning, code))
         if e164 and national is not None:
@@ -112,11 +112,6 @@ def remember_phones(results: Iterable[tuple[PhoneKey, PlainPhone]]) -> None:
 def national_number_known(e164: str) -> str | None:
     """The national number remembered for this E.164 number, if it was parsed here."""
     return _NATIONAL_NUMBERS.get(e164)
-
-
-def remember_national_number(e164: str, national: str) -> None:
-    """Keep the national number of an E.164 number parsed in another process."""
-    _NATIONAL_NUMBERS[e164] = national
 
 
 def forget_results() -> None:

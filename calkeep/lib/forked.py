@@ -178,13 +178,16 @@ def _child_results(pid: int, read_end: int) -> list[Any] | None:
     more at the commit's peak). None when the child is stuck, failed, or sent something
     cut short or not unpickling (it is killed if it still runs)."""
     results = None
+    loaded = False
     try:
         results = pickle.load(io.BufferedReader(_Pipe(read_end), _READ_SIZE))
+        loaded = True
     except Exception:
         results = None
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
     finally:
+        if not loaded:  # stuck, cut short, or this process interrupted: not waited for
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         os.close(read_end)
         _, status = os.waitpid(pid, 0)
     if status != 0:

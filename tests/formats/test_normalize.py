@@ -31,12 +31,12 @@ def test_a_name_longer_than_a_contact_holds_is_a_row_error_naming_the_field() ->
 
 
 def test_a_large_file_reads_the_same_whether_a_child_starts_on_its_numbers() -> None:
-    """Once most of a file with many numbers is read, a forked child cleans its copy of the
-    rows read so far and parses their numbers (normalize.EarlyNumbers); the rows come out
-    the same as in one process, for CSV and vCard, and also when the child fails and its
-    share is done here after all, on rows cleaned once (`tel:tel:` loses one scheme per
-    cleaning). Run in a fresh interpreter: a process with other threads (xdist's) never
-    forks."""
+    """Once most of a file with many numbers is read, a forked child parses the numbers of
+    the rows read so far (normalize.EarlyNumbers); the rows come out the same as in one
+    process, for CSV and vCard, and also when the child fails and its share is done here
+    after all, on rows cleaned once (`tel:tel:` loses one scheme per cleaning); and the
+    child's numbers are not parsed again here. Run in a fresh interpreter: a process with
+    other threads (xdist's) never forks."""
     import subprocess
     import sys
     import textwrap
