@@ -7,24 +7,12 @@ import gzip
 import json
 from typing import Any
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
 from calkeep.accounts.models import Workspace
 from calkeep.transfers.models import ImportPreviewChunk, ImportRun
+from tests.migration_helpers import latest, migrate
 
 BEFORE = [("transfers", "0003_import_run_preview_digest")]
 SPLIT = [("transfers", "0004_import_preview_chunks")]
-
-
-def migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def latest() -> list[tuple[str, str]]:
-    return MigrationExecutor(connection).loader.graph.leaf_nodes("transfers")
 
 
 def test_a_preview_stored_whole_is_split_into_chunks_and_back(
@@ -42,7 +30,7 @@ def test_a_preview_stored_whole_is_split_into_chunks_and_back(
         fields = {"workspace_id": workspace.pk, "size": 1, "sha256": "", "data": b"x"}
         whole = old.objects.create(filename="a.csv", preview_gz=packed, **fields).pk
         none = old.objects.create(filename="b.csv", preview_gz=None, **fields).pk
-        migrate(latest())
+        migrate(latest("transfers"))
 
         run = ImportRun.objects.get(pk=whole)
         assert run.preview is not None and run.preview_items() == items
@@ -57,4 +45,4 @@ def test_a_preview_stored_whole_is_split_into_chunks_and_back(
         assert json.loads(gzip.decompress(bytes(back))) == items
         assert old.objects.get(pk=none).preview_gz is None
     finally:
-        migrate(latest())
+        migrate(latest("transfers"))
